@@ -1,0 +1,4 @@
+//! One file per subcommand: arguments, a call into the library, printing.
+
+pub mod inspect;
+pub mod validate;

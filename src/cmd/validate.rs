@@ -1,0 +1,49 @@
+use std::io::Write;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use impactkit::model::validate::validate;
+
+#[derive(clap::Args)]
+pub struct Args {
+    /// The evaluation spec, e.g. data/sample/evaluation.toml.
+    spec: PathBuf,
+}
+
+pub fn run(args: Args) -> anyhow::Result<ExitCode> {
+    let validation = validate(&args.spec);
+    let mut err = std::io::stderr().lock();
+    for d in &validation.diagnostics {
+        writeln!(err, "{d}\n")?;
+    }
+    let mut out = std::io::stdout().lock();
+    for s in validation.source_summaries() {
+        let l = &s.ledger;
+        let mut line = format!(
+            "{} ({}): {} respondents; {} rows read: {} header, {} used, {} excluded",
+            s.name, s.group, s.respondents, l.rows_read, l.header, l.used, l.excluded
+        );
+        if !l.reasons.is_empty() {
+            let reasons: Vec<String> = l
+                .reasons
+                .iter()
+                .map(|(reason, n)| format!("{n} {reason}"))
+                .collect();
+            line.push_str(&format!(" ({})", reasons.join(", ")));
+        }
+        writeln!(out, "{line}")?;
+    }
+    let (errors, warnings) = (validation.errors(), validation.warnings());
+    writeln!(
+        out,
+        "{}: {errors} error{}, {warnings} warning{}",
+        args.spec.display(),
+        if errors == 1 { "" } else { "s" },
+        if warnings == 1 { "" } else { "s" }
+    )?;
+    Ok(if errors > 0 {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    })
+}

@@ -1,0 +1,44 @@
+//! Survey-platform layouts: how an export's header rows become one row of column names.
+//!
+//! One file per layout, each behind [`Layout`]. `auto` asks each layout in turn whether it
+//! recognises the sheet and takes the first that does, keeping its evidence so `inspect` can say
+//! why.
+
+mod plain;
+
+use std::path::Path;
+
+pub use plain::PlainLayout;
+
+use super::table::Table;
+use super::{Format, RawSheet};
+
+/// A way of laying out a survey export.
+pub trait Layout {
+    /// The name used in the spec's `layout = "..."` and in `inspect`.
+    fn name(&self) -> &'static str;
+    /// Why this layout fits `sheet`, or `None` when it does not.
+    fn detect(&self, sheet: &RawSheet) -> Option<String>;
+    /// The sheet flattened to one header row.
+    fn flatten(&self, file: &Path, format: Format, sheet: &RawSheet, evidence: String) -> Table;
+}
+
+/// Every layout, most specific first; `plain` comes last and accepts anything.
+pub fn all() -> Vec<Box<dyn Layout>> {
+    vec![Box::new(PlainLayout)]
+}
+
+/// The layout called `name`, if there is one.
+pub fn by_name(name: &str) -> Option<Box<dyn Layout>> {
+    all().into_iter().find(|l| l.name() == name)
+}
+
+/// Flattens `sheet` with the first layout that recognises it.
+pub fn detect_and_flatten(file: &Path, format: Format, sheet: &RawSheet) -> Table {
+    for layout in all() {
+        if let Some(evidence) = layout.detect(sheet) {
+            return layout.flatten(file, format, sheet, evidence);
+        }
+    }
+    PlainLayout.flatten(file, format, sheet, "no other layout matched".to_string())
+}

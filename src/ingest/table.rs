@@ -1,0 +1,335 @@
+//! A sheet with its header resolved: named, unique columns over the response rows.
+//!
+//! Header names are made unique and never blank, and each rename is reported, so that a spec
+//! can name every column and a person can see why a column is called what it is.
+
+use std::collections::BTreeMap;
+use std::path::PathBuf;
+
+use super::{column_letters, Cell, Format, RawRow, RawSheet, ReadNote};
+
+/// One column of a [`Table`].
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct Column {
+    /// The unique name a spec uses for this column.
+    pub name: String,
+    /// 0-based position in the sheet.
+    pub index: u32,
+    /// The header text as written (before blank or duplicate names were fixed).
+    pub header: String,
+}
+
+impl Column {
+    pub fn letter(&self) -> String {
+        column_letters(self.index)
+    }
+}
+
+/// A flattened sheet: columns with unique names, and the rows under the header.
+#[derive(Debug, Clone)]
+pub struct Table {
+    pub file: PathBuf,
+    pub format: Format,
+    /// The sheet name (for CSV/TSV: the file stem).
+    pub sheet: String,
+    /// Name of the layout the header was read with (`plain`, ...).
+    pub layout: &'static str,
+    /// Why that layout was chosen.
+    pub layout_evidence: String,
+    /// Sheet row numbers of the header rows (1-based).
+    pub header_rows: Vec<u32>,
+    pub columns: Vec<Column>,
+    /// Rows below the header, as read (blank rows included where the file has them).
+    pub rows: Vec<RawRow>,
+    /// Rows that precede the header and were blank (kept for the row ledger).
+    pub leading_blank_rows: Vec<u32>,
+    /// Reader notes and header fixes, in sheet order.
+    pub notes: Vec<ReadNote>,
+}
+
+impl Table {
+    /// True for workbooks (cells have A1 references); false for CSV/TSV (lines).
+    pub fn has_cells(&self) -> bool {
+        !matches!(self.format, Format::Csv | Format::Tsv)
+    }
+
+    /// How a person finds a cell: `C7` in a workbook, `line 7, column C ("Age")` in CSV.
+    pub fn place(&self, row: u32, column: u32) -> String {
+        let name = self
+            .columns
+            .iter()
+            .find(|c| c.index == column)
+            .map(|c| c.name.as_str())
+            .unwrap_or("");
+        if self.has_cells() {
+            format!("cell {}{row} (\"{name}\")", column_letters(column))
+        } else {
+            format!("line {row}, column {} (\"{name}\")", column_letters(column))
+        }
+    }
+
+    /// How a person finds a row: `row 7` or `line 7`.
+    pub fn row_place(&self, row: u32) -> String {
+        if self.has_cells() {
+            format!("row {row}")
+        } else {
+            format!("line {row}")
+        }
+    }
+
+    pub fn column(&self, name: &str) -> Option<&Column> {
+        self.columns.iter().find(|c| c.name == name).or_else(|| {
+            let wanted = normalise_header(name);
+            self.columns
+                .iter()
+                .find(|c| normalise_header(&c.name) == wanted)
+        })
+    }
+
+    /// The cell of `row` in `column`, `Empty` when the row is shorter.
+    pub fn cell<'a>(&self, row: &'a RawRow, column: &Column) -> &'a Cell {
+        static EMPTY: Cell = Cell::Empty;
+        row.cells.get(column.index as usize).unwrap_or(&EMPTY)
+    }
+}
+
+/// Header text compared loosely: trimmed, inner whitespace collapsed, case-folded, curly quotes
+/// straightened. Exports re-typed by hand differ from the spec in just these ways.
+pub fn normalise_header(text: &str) -> String {
+    let straight: String = text
+        .chars()
+        .map(|c| match c {
+            '\u{2018}' | '\u{2019}' | '\u{201B}' | '\u{2032}' => '\'',
+            '\u{201C}' | '\u{201D}' | '\u{201F}' | '\u{2033}' => '"',
+            '\u{00A0}' | '\u{2007}' | '\u{202F}' => ' ',
+            c => c,
+        })
+        .collect();
+    straight
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
+        .to_lowercase()
+}
+
+/// Builds a table from `sheet` with one header row: the first row that is not blank.
+pub fn single_header_table(
+    file: PathBuf,
+    format: Format,
+    sheet: &RawSheet,
+    layout: &'static str,
+    layout_evidence: String,
+) -> Table {
+    let mut notes = sheet.notes.clone();
+    let header_pos = sheet
+        .rows
+        .iter()
+        .position(|r| r.cells.iter().any(|c| !c.is_blank()));
+    let (leading_blank_rows, header, rows) = match header_pos {
+        Some(pos) => (
+            sheet.rows[..pos].iter().map(|r| r.number).collect(),
+            Some(&sheet.rows[pos]),
+            sheet.rows[pos + 1..].to_vec(),
+        ),
+        None => (
+            sheet.rows.iter().map(|r| r.number).collect(),
+            None,
+            Vec::new(),
+        ),
+    };
+    let mut columns = Vec::new();
+    if let Some(header) = header {
+        let texts = header_texts(header, sheet);
+        columns = unique_columns(&texts, header.number, &mut notes);
+    }
+    Table {
+        file,
+        format,
+        sheet: sheet.name.clone(),
+        layout,
+        layout_evidence,
+        header_rows: header.map(|h| vec![h.number]).unwrap_or_default(),
+        columns,
+        rows,
+        leading_blank_rows,
+        notes,
+    }
+}
+
+/// The header row's texts, with merged header cells filled from their first cell.
+fn header_texts(header: &RawRow, sheet: &RawSheet) -> Vec<String> {
+    let mut texts: Vec<String> = header.cells.iter().map(|c| c.to_text()).collect();
+    let row0 = header.number.saturating_sub(1);
+    for merged in &sheet.merged {
+        if merged.first.0 <= row0 && row0 <= merged.last.0 {
+            let first_col = merged.first.1 as usize;
+            let value = texts.get(first_col).cloned().unwrap_or_default();
+            let last_col = (merged.last.1 as usize).min(texts.len().saturating_sub(1));
+            for text in texts.iter_mut().take(last_col + 1).skip(first_col + 1) {
+                if text.trim().is_empty() {
+                    *text = value.clone();
+                }
+            }
+        }
+    }
+    // Trailing blank headers with no data are not columns.
+    while texts.last().is_some_and(|t| t.trim().is_empty()) {
+        texts.pop();
+    }
+    texts
+}
+
+/// Makes header texts into unique, non-blank column names, reporting each change.
+pub fn unique_columns(texts: &[String], header_row: u32, notes: &mut Vec<ReadNote>) -> Vec<Column> {
+    let mut seen: BTreeMap<String, usize> = BTreeMap::new();
+    let mut first_at: BTreeMap<String, u32> = BTreeMap::new();
+    let mut columns = Vec::with_capacity(texts.len());
+    for (i, text) in texts.iter().enumerate() {
+        let index = i as u32;
+        let cleaned = text.split_whitespace().collect::<Vec<_>>().join(" ");
+        let mut name = if cleaned.is_empty() {
+            let name = format!("Column {}", column_letters(index));
+            notes.push(ReadNote {
+                row: header_row,
+                column: Some(index),
+                message: format!(
+                    "the header of column {} is blank; it is called \"{name}\"",
+                    column_letters(index)
+                ),
+            });
+            name
+        } else {
+            cleaned
+        };
+        let key = name.to_lowercase();
+        let count = seen.entry(key.clone()).or_insert(0);
+        *count += 1;
+        if *count > 1 {
+            let renamed = format!("{name} ({count})");
+            notes.push(ReadNote {
+                row: header_row,
+                column: Some(index),
+                message: format!(
+                    "the header \"{name}\" appears again in column {} (first in column {}); this one is called \"{renamed}\"",
+                    column_letters(index),
+                    column_letters(first_at[&key]),
+                ),
+            });
+            name = renamed;
+            seen.insert(name.to_lowercase(), 1);
+        } else {
+            first_at.insert(key, index);
+        }
+        columns.push(Column {
+            name,
+            index,
+            header: text.clone(),
+        });
+    }
+    columns
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::ingest::MergedRange;
+
+    fn text_row(number: u32, cells: &[&str]) -> RawRow {
+        RawRow {
+            number,
+            cells: cells
+                .iter()
+                .map(|c| {
+                    if c.is_empty() {
+                        Cell::Empty
+                    } else {
+                        Cell::Text(c.to_string())
+                    }
+                })
+                .collect(),
+        }
+    }
+
+    #[test]
+    fn blank_and_duplicate_headers_are_renamed_and_reported() {
+        let sheet = RawSheet {
+            name: "Responses".into(),
+            rows: vec![
+                text_row(1, &["ID", "", "Comment", "comment"]),
+                text_row(2, &["1", "x", "a", "b"]),
+            ],
+            merged: vec![],
+            notes: vec![],
+        };
+        let t = single_header_table(
+            "f.xlsx".into(),
+            Format::Xlsx,
+            &sheet,
+            "plain",
+            String::new(),
+        );
+        let names: Vec<&str> = t.columns.iter().map(|c| c.name.as_str()).collect();
+        assert_eq!(names, ["ID", "Column B", "Comment", "comment (2)"]);
+        assert_eq!(t.notes.len(), 2);
+        assert!(t.notes[0].message.contains("column B is blank"));
+        assert!(t.notes[1]
+            .message
+            .contains("appears again in column D (first in column C)"));
+        assert_eq!(t.rows.len(), 1);
+    }
+
+    #[test]
+    fn merged_header_cells_take_the_merged_text() {
+        let sheet = RawSheet {
+            name: "S".into(),
+            rows: vec![
+                text_row(1, &["ID", "Rating", "", ""]),
+                text_row(2, &["1", "a", "b", "c"]),
+            ],
+            merged: vec![MergedRange {
+                first: (0, 1),
+                last: (0, 3),
+            }],
+            notes: vec![],
+        };
+        let t = single_header_table(
+            "f.xlsx".into(),
+            Format::Xlsx,
+            &sheet,
+            "plain",
+            String::new(),
+        );
+        let names: Vec<&str> = t.columns.iter().map(|c| c.name.as_str()).collect();
+        assert_eq!(names, ["ID", "Rating", "Rating (2)", "Rating (3)"]);
+    }
+
+    #[test]
+    fn leading_blank_rows_are_kept_for_the_ledger() {
+        let sheet = RawSheet {
+            name: "S".into(),
+            rows: vec![
+                text_row(1, &["", ""]),
+                text_row(2, &["A", "B"]),
+                text_row(3, &["1", "2"]),
+            ],
+            merged: vec![],
+            notes: vec![],
+        };
+        let t = single_header_table("f.csv".into(), Format::Csv, &sheet, "plain", String::new());
+        assert_eq!(t.leading_blank_rows, vec![1]);
+        assert_eq!(t.header_rows, vec![2]);
+        assert_eq!(t.place(3, 1), "line 3, column B (\"B\")");
+    }
+
+    #[test]
+    fn columns_match_loosely_on_spacing_case_and_quotes() {
+        assert_eq!(
+            normalise_header("  Why did you\u{00A0}first  come along? "),
+            normalise_header("why did you first come along?")
+        );
+        assert_eq!(
+            normalise_header("I can\u{2019}t"),
+            normalise_header("I can't")
+        );
+    }
+}

@@ -1,0 +1,733 @@
+//! Workbooks (XLSX, XLSM, XLSB, XLS, ODS) through calamine, after the guard has passed them.
+//!
+//! XLSX/XLSM/XLSB sheets are read cell by cell and stored sparsely: only rows that hold a
+//! value, each dense up to its last value, with `max_rows`, `max_columns` and `max_cells`
+//! enforced as cells arrive. `worksheet_range` is never used for them because it allocates the
+//! whole rectangle between the outermost cells. calamine offers nothing but `worksheet_range`
+//! for XLS and ODS; there [`super::guard`] has already bounded that rectangle.
+//!
+//! calamine is third-party code reading hostile bytes: every call into it runs under
+//! `catch_unwind`, so that a panic on a malformed file becomes `Corrupt` instead of ending the
+//! program. (Allocation failures abort and cannot be caught; preventing them is the guard's
+//! job.)
+use std::collections::HashMap;
+use std::fs::File;
+use std::io::BufReader;
+use std::panic::{catch_unwind, AssertUnwindSafe};
+use std::path::Path;
+
+use calamine::{
+    Data, Dimensions, ExcelDateTime, Ods, OdsError, Range, Reader, SheetType, Xls, XlsError, Xlsb,
+    XlsbError, Xlsx, XlsxError,
+};
+use chrono::{NaiveDate, NaiveDateTime, NaiveTime};
+
+use super::guard::{self, zip_error};
+use super::{
+    a1, Cell, Format, IngestError, Limits, MergedRange, RawRow, RawSheet, ReadNote, SheetSelection,
+    Workbook,
+};
+
+/// Excel's last representable date, 9999-12-31, is serial 2,958,465; calamine's conversion
+/// can panic on serials far outside the range, so only these are converted.
+const EXCEL_MAX_SERIAL: f64 = 2_958_466.0;
+
+pub(crate) fn read_spreadsheet(
+    path: &Path,
+    format: Format,
+    sheets: SheetSelection<'_>,
+    limits: &Limits,
+) -> Result<Workbook, IngestError> {
+    guard::check(path, format, limits)?;
+    let outcome = catch_unwind(AssertUnwindSafe(|| match format {
+        Format::Xlsx | Format::Xlsm => read_xlsx(path, format, sheets, limits),
+        Format::Xlsb => read_xlsb(path, sheets, limits),
+        Format::Xls => read_xls(path, sheets, limits),
+        Format::Ods => read_ods(path, sheets, limits),
+        Format::Csv | Format::Tsv => Err(IngestError::Unsupported {
+            path: path.to_path_buf(),
+            message: format!(
+                "{} files are read by the text reader, not as workbooks",
+                format.name()
+            ),
+        }),
+    }));
+    outcome.unwrap_or_else(|payload| {
+        let reason = payload
+            .downcast_ref::<&str>()
+            .map(|s| s.to_string())
+            .or_else(|| payload.downcast_ref::<String>().cloned())
+            .unwrap_or_else(|| "no message".to_string());
+        Err(IngestError::Corrupt {
+            path: path.to_path_buf(),
+            detail: format!(
+                "the {} reader gave up on malformed data: {reason}",
+                format.name()
+            ),
+        })
+    })
+}
+
+fn open(path: &Path) -> Result<BufReader<File>, IngestError> {
+    File::open(path)
+        .map(BufReader::new)
+        .map_err(|source| IngestError::Io {
+            path: path.to_path_buf(),
+            source,
+        })
+}
+
+fn corrupt(path: &Path, detail: impl std::fmt::Display) -> IngestError {
+    IngestError::Corrupt {
+        path: path.to_path_buf(),
+        detail: detail.to_string(),
+    }
+}
+
+/// An I/O error met while calamine reads: failing to open is `Io`; anything else (a file that
+/// ends early, bytes that do not decode) means the file is damaged.
+fn read_io_error(path: &Path, source: std::io::Error) -> IngestError {
+    match source.kind() {
+        std::io::ErrorKind::NotFound | std::io::ErrorKind::PermissionDenied => IngestError::Io {
+            path: path.to_path_buf(),
+            source,
+        },
+        _ => corrupt(path, source),
+    }
+}
+
+fn encrypted(path: &Path) -> IngestError {
+    IngestError::Encrypted {
+        path: path.to_path_buf(),
+    }
+}
+
+fn xlsx_error(path: &Path, error: XlsxError) -> IngestError {
+    match error {
+        XlsxError::Password => encrypted(path),
+        XlsxError::Io(source) => read_io_error(path, source),
+        XlsxError::Zip(zip) => zip_error(path, zip),
+        other => corrupt(path, other),
+    }
+}
+
+fn xlsb_error(path: &Path, error: XlsbError) -> IngestError {
+    match error {
+        XlsbError::Password => encrypted(path),
+        XlsbError::Io(source) => read_io_error(path, source),
+        XlsbError::Zip(zip) => zip_error(path, zip),
+        other => corrupt(path, other),
+    }
+}
+
+fn xls_error(path: &Path, error: XlsError) -> IngestError {
+    match error {
+        XlsError::Password => encrypted(path),
+        XlsError::Io(source) => read_io_error(path, source),
+        other => corrupt(path, other),
+    }
+}
+
+fn ods_error(path: &Path, limits: &Limits, error: OdsError) -> IngestError {
+    match error {
+        OdsError::Password => encrypted(path),
+        OdsError::Io(source) => read_io_error(path, source),
+        OdsError::Zip(zip) => zip_error(path, zip),
+        OdsError::CellLimitExceeded { requested, max } => IngestError::LimitExceeded {
+            path: path.to_path_buf(),
+            what: format!("the number of cells of a sheet (the ODS reader's own cap is {max})"),
+            found: requested as u64,
+            limit: limits.max_cells,
+            setting: "max_cells",
+        },
+        other => corrupt(path, other),
+    }
+}
+
+/// The sheet names to load, in workbook order. `First` means the first worksheet (a leading
+/// chart sheet has no cells to read).
+fn choose_sheets(
+    path: &Path,
+    all: &[(String, SheetType)],
+    selection: SheetSelection<'_>,
+) -> Result<Vec<String>, IngestError> {
+    if all.is_empty() {
+        return Err(IngestError::NoSheets {
+            path: path.to_path_buf(),
+        });
+    }
+    match selection {
+        SheetSelection::All => Ok(all.iter().map(|(name, _)| name.clone()).collect()),
+        SheetSelection::First => {
+            let first = all
+                .iter()
+                .find(|(_, kind)| *kind == SheetType::WorkSheet)
+                .unwrap_or(&all[0]);
+            Ok(vec![first.0.clone()])
+        }
+        SheetSelection::Named(wanted) => {
+            let exact = all.iter().find(|(name, _)| name == wanted);
+            let loose = || {
+                let wanted = wanted.to_lowercase();
+                all.iter().find(|(name, _)| name.to_lowercase() == wanted)
+            };
+            match exact.or_else(loose) {
+                Some((name, _)) => Ok(vec![name.clone()]),
+                None => Err(IngestError::SheetNotFound {
+                    path: path.to_path_buf(),
+                    sheet: wanted.to_string(),
+                    available: all.iter().map(|(name, _)| name.clone()).collect(),
+                }),
+            }
+        }
+    }
+}
+
+fn sheet_list<RS, R>(book: &R) -> Vec<(String, SheetType)>
+where
+    RS: std::io::Read + std::io::Seek,
+    R: Reader<RS>,
+{
+    book.sheets_metadata()
+        .iter()
+        .map(|sheet| (sheet.name.clone(), sheet.typ))
+        .collect()
+}
+
+fn workbook(
+    path: &Path,
+    format: Format,
+    all: &[(String, SheetType)],
+    sheets: Vec<RawSheet>,
+) -> Workbook {
+    Workbook {
+        path: path.to_path_buf(),
+        format,
+        text_details: None,
+        sheet_names: all.iter().map(|(name, _)| name.clone()).collect(),
+        sheets,
+    }
+}
+
+fn merged_ranges(dimensions: &[Dimensions]) -> Vec<MergedRange> {
+    dimensions
+        .iter()
+        .map(|d| MergedRange {
+            first: d.start,
+            last: d.end,
+        })
+        .collect()
+}
+
+fn read_xlsx(
+    path: &Path,
+    format: Format,
+    selection: SheetSelection<'_>,
+    limits: &Limits,
+) -> Result<Workbook, IngestError> {
+    let mut book: Xlsx<_> = Xlsx::new(open(path)?).map_err(|e| xlsx_error(path, e))?;
+    let all = sheet_list(&book);
+    let mut sheets = Vec::new();
+    for name in choose_sheets(path, &all, selection)? {
+        let mut builder = SheetBuilder::new(path, &name, limits);
+        match book.worksheet_cells_reader(&name) {
+            Ok(mut cells) => {
+                while let Some(cell) = cells.next_cell().map_err(|e| xlsx_error(path, e))? {
+                    let (row, column) = cell.get_position();
+                    builder.push(row, column, Data::from(cell.get_value().clone()))?;
+                }
+            }
+            Err(XlsxError::NotAWorksheet(kind)) => builder.note_whole_sheet(format!(
+                "sheet \"{name}\" is a {kind}, not a worksheet; it has no cells to read"
+            )),
+            Err(e) => return Err(xlsx_error(path, e)),
+        }
+        // Merges are a reading aid, not data: a sheet whose merge list cannot be read is still
+        // read, with a note.
+        let merged = match book.merge_cells_by_sheet_name(&name) {
+            Ok(dimensions) => merged_ranges(&dimensions),
+            Err(e) => {
+                builder.note_whole_sheet(format!("the merged cells could not be read: {e}"));
+                Vec::new()
+            }
+        };
+        sheets.push(builder.finish(merged));
+    }
+    Ok(workbook(path, format, &all, sheets))
+}
+
+fn read_xlsb(
+    path: &Path,
+    selection: SheetSelection<'_>,
+    limits: &Limits,
+) -> Result<Workbook, IngestError> {
+    let mut book: Xlsb<_> = Xlsb::new(open(path)?).map_err(|e| xlsb_error(path, e))?;
+    let all = sheet_list(&book);
+    let mut sheets = Vec::new();
+    for name in choose_sheets(path, &all, selection)? {
+        let mut builder = SheetBuilder::new(path, &name, limits);
+        let mut cells = book
+            .worksheet_cells_reader(&name)
+            .map_err(|e| xlsb_error(path, e))?;
+        while let Some(cell) = cells.next_cell().map_err(|e| xlsb_error(path, e))? {
+            let (row, column) = cell.get_position();
+            builder.push(row, column, Data::from(cell.get_value().clone()))?;
+        }
+        // calamine reads no merged regions from XLSB.
+        sheets.push(builder.finish(Vec::new()));
+    }
+    Ok(workbook(path, Format::Xlsb, &all, sheets))
+}
+
+fn read_xls(
+    path: &Path,
+    selection: SheetSelection<'_>,
+    limits: &Limits,
+) -> Result<Workbook, IngestError> {
+    let mut book: Xls<_> = Xls::new(open(path)?).map_err(|e| xls_error(path, e))?;
+    let all = sheet_list(&book);
+    let mut sheets = Vec::new();
+    for name in choose_sheets(path, &all, selection)? {
+        let range = book
+            .worksheet_range(&name)
+            .map_err(|e| xls_error(path, e))?;
+        let mut builder = SheetBuilder::new(path, &name, limits);
+        push_range(&mut builder, range)?;
+        let merged = match book.merge_cells_by_sheet_name(&name) {
+            Ok(dimensions) => merged_ranges(&dimensions),
+            Err(e) => {
+                builder.note_whole_sheet(format!("the merged cells could not be read: {e}"));
+                Vec::new()
+            }
+        };
+        sheets.push(builder.finish(merged));
+    }
+    Ok(workbook(path, Format::Xls, &all, sheets))
+}
+
+fn read_ods(
+    path: &Path,
+    selection: SheetSelection<'_>,
+    limits: &Limits,
+) -> Result<Workbook, IngestError> {
+    let mut book: Ods<_> = Ods::new(open(path)?).map_err(|e| ods_error(path, limits, e))?;
+    let all = sheet_list(&book);
+    let mut sheets = Vec::new();
+    for name in choose_sheets(path, &all, selection)? {
+        let range = book
+            .worksheet_range(&name)
+            .map_err(|e| ods_error(path, limits, e))?;
+        let mut builder = SheetBuilder::new(path, &name, limits);
+        push_range(&mut builder, range)?;
+        // calamine reads no merged regions from ODS.
+        sheets.push(builder.finish(Vec::new()));
+    }
+    Ok(workbook(path, Format::Ods, &all, sheets))
+}
+
+/// Moves the used cells of a dense range into the sparse builder, at their absolute positions.
+fn push_range(builder: &mut SheetBuilder<'_>, range: Range<Data>) -> Result<(), IngestError> {
+    let Some((first_row, first_column)) = range.start() else {
+        return Ok(());
+    };
+    for (row, column, value) in range.used_cells() {
+        let (Ok(row), Ok(column)) = (u32::try_from(row), u32::try_from(column)) else {
+            continue;
+        };
+        builder.push(
+            first_row.saturating_add(row),
+            first_column.saturating_add(column),
+            value.clone(),
+        )?;
+    }
+    Ok(())
+}
+
+/// Collects one sheet's cells into sparse rows, enforcing the limits as cells arrive.
+struct SheetBuilder<'a> {
+    path: &'a Path,
+    name: String,
+    limits: &'a Limits,
+    rows: Vec<RawRow>,
+    /// 0-based row → index in `rows`; cells usually arrive in order, but nothing makes them.
+    index: HashMap<u32, usize>,
+    last: Option<(u32, usize)>,
+    in_order: bool,
+    cells_held: u64,
+    notes: Vec<ReadNote>,
+}
+
+impl<'a> SheetBuilder<'a> {
+    fn new(path: &'a Path, name: &str, limits: &'a Limits) -> Self {
+        SheetBuilder {
+            path,
+            name: name.to_string(),
+            limits,
+            rows: Vec::new(),
+            index: HashMap::new(),
+            last: None,
+            in_order: true,
+            cells_held: 0,
+            notes: Vec::new(),
+        }
+    }
+
+    fn note_whole_sheet(&mut self, message: String) {
+        self.notes.push(ReadNote {
+            row: 0,
+            column: None,
+            message,
+        });
+    }
+
+    fn limit(&self, what: String, found: u64, limit: u64, setting: &'static str) -> IngestError {
+        IngestError::LimitExceeded {
+            path: self.path.to_path_buf(),
+            what,
+            found,
+            limit,
+            setting,
+        }
+    }
+
+    /// Stores the value at 0-based (`row`, `column`); empty values are skipped.
+    fn push(&mut self, row: u32, column: u32, value: Data) -> Result<(), IngestError> {
+        let (cell, note) = convert(value);
+        if cell == Cell::Empty {
+            return Ok(());
+        }
+        let at = a1(row, column);
+        if column >= self.limits.max_columns {
+            return Err(self.limit(
+                format!("the column of a cell at {at} in sheet \"{}\"", self.name),
+                u64::from(column) + 1,
+                u64::from(self.limits.max_columns),
+                "max_columns",
+            ));
+        }
+        let slot = match self.last {
+            Some((last_row, slot)) if last_row == row => slot,
+            _ => match self.index.get(&row) {
+                Some(&slot) => slot,
+                None => self.new_row(row, &at)?,
+            },
+        };
+        self.last = Some((row, slot));
+        let width = column as usize + 1;
+        let held = self.rows[slot].cells.len();
+        if width > held {
+            self.cells_held += (width - held) as u64;
+            if self.cells_held > self.limits.max_cells {
+                return Err(self.limit(
+                    format!(
+                        "the number of cells held for sheet \"{}\" (rows kept dense up to their \
+                         last value), reached at a cell at {at}",
+                        self.name
+                    ),
+                    self.cells_held,
+                    self.limits.max_cells,
+                    "max_cells",
+                ));
+            }
+            self.rows[slot].cells.resize(width, Cell::Empty);
+        }
+        let number = row.saturating_add(1);
+        let target = &mut self.rows[slot].cells[column as usize];
+        if *target != Cell::Empty {
+            self.notes.push(ReadNote {
+                row: number,
+                column: Some(column),
+                message: format!("cell {at} appears twice in the file; the later value was kept"),
+            });
+        }
+        *target = cell;
+        if let Some(message) = note {
+            self.notes.push(ReadNote {
+                row: number,
+                column: Some(column),
+                message: format!("{message} in {at}"),
+            });
+        }
+        Ok(())
+    }
+
+    fn new_row(&mut self, row: u32, at: &str) -> Result<usize, IngestError> {
+        if self.rows.len() >= self.limits.max_rows as usize {
+            return Err(self.limit(
+                format!(
+                    "the number of rows in sheet \"{}\", reached at a cell at {at}",
+                    self.name
+                ),
+                self.rows.len() as u64 + 1,
+                u64::from(self.limits.max_rows),
+                "max_rows",
+            ));
+        }
+        let number = row.saturating_add(1);
+        if self.rows.last().is_some_and(|last| last.number > number) {
+            self.in_order = false;
+        }
+        self.rows.push(RawRow {
+            number,
+            cells: Vec::new(),
+        });
+        let slot = self.rows.len() - 1;
+        self.index.insert(row, slot);
+        Ok(slot)
+    }
+
+    fn finish(mut self, merged: Vec<MergedRange>) -> RawSheet {
+        if !self.in_order {
+            self.rows.sort_by_key(|row| row.number);
+        }
+        RawSheet {
+            name: self.name,
+            rows: self.rows,
+            merged,
+            notes: self.notes,
+        }
+    }
+}
+
+/// A calamine value as a [`Cell`], with a note when something about it deserves a warning
+/// (the caller adds " in C7").
+fn convert(value: Data) -> (Cell, Option<String>) {
+    match value {
+        Data::Empty => (Cell::Empty, None),
+        Data::String(text) if text.is_empty() => (Cell::Empty, None),
+        Data::String(text) => (Cell::Text(text), None),
+        Data::Int(n) => (Cell::Number(n as f64), None),
+        Data::Float(n) => (Cell::Number(n), None),
+        Data::Bool(b) => (Cell::Bool(b), None),
+        Data::DateTime(serial) => convert_excel_datetime(serial),
+        Data::DateTimeIso(text) => match parse_iso_datetime(&text) {
+            Some(date) => (Cell::Date(date), None),
+            None => (Cell::Text(text), None),
+        },
+        Data::DurationIso(text) => (Cell::Text(text), None),
+        Data::Error(error) => {
+            let shown = error.to_string();
+            let note = format!("formula error {shown}");
+            (Cell::Error(shown), Some(note))
+        }
+    }
+}
+
+/// A date-formatted number. calamine's `as_datetime` applies the workbook's 1900 or 1904 date
+/// system; time-only values and durations are shown as a clock reading, as Excel shows them.
+fn convert_excel_datetime(serial: ExcelDateTime) -> (Cell, Option<String>) {
+    let value = serial.as_f64();
+    if !value.is_finite() || value.abs() >= EXCEL_MAX_SERIAL {
+        return (
+            Cell::Number(value),
+            Some(format!(
+                "a date-formatted cell holds {value}, outside the range of dates; kept as a number"
+            )),
+        );
+    }
+    if serial.is_duration() || (0.0..1.0).contains(&value) {
+        return (Cell::Text(clock_reading(value)), None);
+    }
+    if value < 0.0 {
+        return (
+            Cell::Number(value),
+            Some(format!(
+                "a date-formatted cell holds {value}, before the first date; kept as a number"
+            )),
+        );
+    }
+    match serial.as_datetime() {
+        Some(date) => (Cell::Date(date), None),
+        None => (Cell::Number(value), None),
+    }
+}
+
+/// A fraction of days as `h:mm:ss`, hours unbounded (Excel's `[h]:mm:ss`).
+fn clock_reading(days: f64) -> String {
+    let seconds = (days * 86_400.0).round() as i64;
+    let sign = if seconds < 0 { "-" } else { "" };
+    let seconds = seconds.unsigned_abs();
+    format!(
+        "{sign}{}:{:02}:{:02}",
+        seconds / 3600,
+        (seconds / 60) % 60,
+        seconds % 60
+    )
+}
+
+/// ISO 8601 dates and date-times as XLSX (`t="d"`) and ODS (`office:date-value`) store them.
+fn parse_iso_datetime(text: &str) -> Option<NaiveDateTime> {
+    let text = text.trim().trim_end_matches('Z');
+    for pattern in [
+        "%Y-%m-%dT%H:%M:%S%.f",
+        "%Y-%m-%dT%H:%M",
+        "%Y-%m-%d %H:%M:%S%.f",
+    ] {
+        if let Ok(date) = NaiveDateTime::parse_from_str(text, pattern) {
+            return Some(date);
+        }
+    }
+    NaiveDate::parse_from_str(text, "%Y-%m-%d")
+        .ok()
+        .map(|date| date.and_time(NaiveTime::MIN))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use calamine::{CellErrorType, ExcelDateTimeType};
+
+    fn date(y: i32, m: u32, d: u32) -> NaiveDateTime {
+        NaiveDate::from_ymd_opt(y, m, d)
+            .unwrap()
+            .and_time(NaiveTime::MIN)
+    }
+
+    #[test]
+    fn serial_dates_honour_the_date_system() {
+        // 2026-05-13 is serial 46155 in the 1900 system and 44693 in the 1904 system
+        // (Python: (date(2026,5,13) - date(1899,12,30)).days and ... - date(1904,1,1)).
+        let in_1900 = ExcelDateTime::new(46155.0, ExcelDateTimeType::DateTime, false);
+        let in_1904 = ExcelDateTime::new(44693.0, ExcelDateTimeType::DateTime, true);
+        assert_eq!(
+            convert_excel_datetime(in_1900).0,
+            Cell::Date(date(2026, 5, 13))
+        );
+        assert_eq!(
+            convert_excel_datetime(in_1904).0,
+            Cell::Date(date(2026, 5, 13))
+        );
+    }
+
+    #[test]
+    fn absurd_serials_stay_numbers_instead_of_panicking() {
+        for value in [-1e300, 1e300, f64::NAN, -5.0] {
+            let serial = ExcelDateTime::new(value, ExcelDateTimeType::DateTime, false);
+            let (cell, note) = convert_excel_datetime(serial);
+            assert!(matches!(cell, Cell::Number(_)), "{value}: {cell:?}");
+            assert!(note.is_some());
+        }
+    }
+
+    #[test]
+    fn times_and_durations_read_as_clocks() {
+        let noon = ExcelDateTime::new(0.5, ExcelDateTimeType::DateTime, false);
+        assert_eq!(
+            convert_excel_datetime(noon).0,
+            Cell::Text("12:00:00".into())
+        );
+        let long = ExcelDateTime::new(1.25, ExcelDateTimeType::TimeDelta, false);
+        assert_eq!(
+            convert_excel_datetime(long).0,
+            Cell::Text("30:00:00".into())
+        );
+    }
+
+    #[test]
+    fn iso_dates_parse_and_other_text_stays_text() {
+        assert_eq!(
+            convert(Data::DateTimeIso("2026-05-13".into())).0,
+            Cell::Date(date(2026, 5, 13))
+        );
+        assert_eq!(
+            convert(Data::DateTimeIso("2026-05-13T09:30:00Z".into())).0,
+            Cell::Date(date(2026, 5, 13).date().and_hms_opt(9, 30, 0).unwrap())
+        );
+        assert_eq!(
+            convert(Data::DateTimeIso("09:30".into())).0,
+            Cell::Text("09:30".into())
+        );
+    }
+
+    #[test]
+    fn errors_become_error_cells_with_a_note() {
+        let (cell, note) = convert(Data::Error(CellErrorType::Div0));
+        assert_eq!(cell, Cell::Error("#DIV/0!".into()));
+        assert_eq!(note.as_deref(), Some("formula error #DIV/0!"));
+    }
+
+    #[test]
+    fn builder_keeps_rows_sparse_and_dense_within() {
+        let limits = Limits::default();
+        let mut sheet = SheetBuilder::new(Path::new("x.xlsx"), "S", &limits);
+        sheet.push(9, 2, Data::Int(3)).unwrap();
+        sheet.push(0, 0, Data::String("a".into())).unwrap();
+        sheet.push(9, 0, Data::Empty).unwrap();
+        sheet.push(4, 1, Data::Error(CellErrorType::NA)).unwrap();
+        let sheet = sheet.finish(Vec::new());
+        let numbers: Vec<u32> = sheet.rows.iter().map(|r| r.number).collect();
+        assert_eq!(numbers, [1, 5, 10]);
+        assert_eq!(
+            sheet.rows[2].cells,
+            [Cell::Empty, Cell::Empty, Cell::Number(3.0)]
+        );
+        assert_eq!(sheet.notes.len(), 1);
+        assert_eq!(sheet.notes[0].message, "formula error #N/A in B5");
+        assert_eq!((sheet.notes[0].row, sheet.notes[0].column), (5, Some(1)));
+    }
+
+    #[test]
+    fn builder_enforces_each_limit_with_the_cell_address() {
+        let limits = Limits {
+            max_cells: 10,
+            max_columns: 8,
+            max_rows: 2,
+            ..Limits::default()
+        };
+        let path = Path::new("x.xlsx");
+        let what_and_setting = |result: Result<(), IngestError>| match result {
+            Err(IngestError::LimitExceeded { what, setting, .. }) => (what, setting),
+            other => panic!("expected a limit, got {other:?}"),
+        };
+
+        let mut sheet = SheetBuilder::new(path, "S", &limits);
+        let (what, setting) = what_and_setting(sheet.push(0, 8, Data::Int(1)));
+        assert_eq!(setting, "max_columns");
+        assert!(what.contains("I1"), "{what}");
+
+        let mut sheet = SheetBuilder::new(path, "S", &limits);
+        sheet.push(0, 0, Data::Int(1)).unwrap();
+        sheet.push(1, 0, Data::Int(1)).unwrap();
+        let (what, setting) = what_and_setting(sheet.push(2, 0, Data::Int(1)));
+        assert_eq!(setting, "max_rows");
+        assert!(what.contains("A3"), "{what}");
+
+        let mut sheet = SheetBuilder::new(path, "S", &limits);
+        sheet.push(0, 7, Data::Int(1)).unwrap();
+        let (what, setting) = what_and_setting(sheet.push(1, 7, Data::Int(1)));
+        assert_eq!(setting, "max_cells");
+        assert!(what.contains("H2"), "{what}");
+    }
+
+    #[test]
+    fn sheets_are_chosen_by_exact_then_loose_name() {
+        let all = vec![
+            ("Chart".to_string(), SheetType::ChartSheet),
+            ("Responses".to_string(), SheetType::WorkSheet),
+            ("responses".to_string(), SheetType::WorkSheet),
+        ];
+        let path = Path::new("x.xlsx");
+        assert_eq!(
+            choose_sheets(path, &all, SheetSelection::First).unwrap(),
+            ["Responses"]
+        );
+        assert_eq!(
+            choose_sheets(path, &all, SheetSelection::Named("responses")).unwrap(),
+            ["responses"]
+        );
+        assert_eq!(
+            choose_sheets(path, &all, SheetSelection::Named("RESPONSES")).unwrap(),
+            ["Responses"]
+        );
+        match choose_sheets(path, &all, SheetSelection::Named("Missing")) {
+            Err(IngestError::SheetNotFound { available, .. }) => assert_eq!(available.len(), 3),
+            other => panic!("expected SheetNotFound, got {other:?}"),
+        }
+        assert_eq!(
+            choose_sheets(path, &all, SheetSelection::All)
+                .unwrap()
+                .len(),
+            3
+        );
+    }
+}

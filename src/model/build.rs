@@ -1,0 +1,1077 @@
+//! Reading each source of a spec into tidy rows, with the ledger and the problems found.
+
+use std::collections::BTreeMap;
+use std::path::Path;
+
+use super::{
+    Answer, AnswerStatus, Change, CodedExcerpt, Evaluation, LedgerEntry, Outcome, Respondent,
+    SourceData,
+};
+use crate::diagnostic::{closest, did_you_mean, Diagnostic, Location};
+use crate::ingest::layout;
+use crate::ingest::normalise::{clean_text, normalise_cell, Meaning, Normalised, ScaleMatcher};
+use crate::ingest::table::{Column, Table};
+use crate::ingest::{read_workbook, Cell, RawRow, SheetSelection, Workbook};
+use crate::spec::{
+    coding_layout, DuplicateRule, LayoutName, LoadedSpec, Question, QuestionKind, Seg, Source,
+    SourceKind, Spec,
+};
+use crate::spec_path;
+
+/// Reads every source of `loaded`. A source whose file cannot be read is reported and left out;
+/// the others are still read, so that every problem is listed at once.
+pub fn load_evaluation(loaded: &LoadedSpec) -> Evaluation {
+    let mut diagnostics = Vec::new();
+    let mut sources = Vec::new();
+    for (i, source) in loaded.spec.sources.iter().enumerate() {
+        let mut reader = SourceReader {
+            loaded,
+            spec: &loaded.spec,
+            index: i,
+            source,
+            diagnostics: &mut diagnostics,
+        };
+        if let Some(data) = reader.read() {
+            sources.push(data);
+        }
+    }
+    Evaluation {
+        sources,
+        diagnostics,
+    }
+}
+
+struct SourceReader<'a> {
+    loaded: &'a LoadedSpec,
+    spec: &'a Spec,
+    index: usize,
+    source: &'a Source,
+    diagnostics: &'a mut Vec<Diagnostic>,
+}
+
+/// The ledger and respondent bookkeeping of one sheet.
+struct SheetRows<'t> {
+    table: &'t Table,
+    ledger: Vec<LedgerEntry>,
+}
+
+impl<'t> SheetRows<'t> {
+    /// Starts the ledger of `table`: blank rows before the header, the header itself.
+    fn new(source: &str, table: &'t Table) -> SheetRows<'t> {
+        let mut rows = SheetRows {
+            table,
+            ledger: Vec::new(),
+        };
+        let mut previous = 0;
+        for &row in &table.leading_blank_rows {
+            rows.skipped(source, previous, row);
+            rows.push(
+                source,
+                row,
+                row,
+                None,
+                Outcome::Excluded,
+                Some("blank row".into()),
+            );
+            previous = row;
+        }
+        for &row in &table.header_rows {
+            rows.skipped(source, previous, row);
+            rows.push(source, row, row, None, Outcome::Header, None);
+            previous = row;
+        }
+        rows
+    }
+
+    /// A workbook stores no row element for a blank row: rows between `previous` and `next`
+    /// that the file skipped are one blank run in the ledger. (In CSV a gap in line numbers is
+    /// a quoted field spanning lines, not a skipped row.)
+    fn skipped(&mut self, source: &str, previous: u32, next: u32) {
+        if self.table.has_cells() && next > previous + 1 {
+            self.push(
+                source,
+                previous + 1,
+                next - 1,
+                None,
+                Outcome::Excluded,
+                Some("blank row".into()),
+            );
+        }
+    }
+
+    fn push(
+        &mut self,
+        source: &str,
+        row: u32,
+        last_row: u32,
+        respondent: Option<String>,
+        outcome: Outcome,
+        reason: Option<String>,
+    ) {
+        self.ledger.push(LedgerEntry {
+            source: source.to_string(),
+            file: self.table.file.display().to_string(),
+            sheet: self.table.sheet.clone(),
+            row,
+            last_row,
+            respondent,
+            outcome,
+            reason,
+        });
+    }
+
+    /// The rows under the header that hold something. Blank rows (and, in a workbook, the
+    /// rows the file skips) go into the ledger as excluded.
+    fn non_blank(&mut self, source: &str) -> Vec<&'t RawRow> {
+        let mut kept = Vec::new();
+        let mut previous = self.table.header_rows.last().copied().unwrap_or(0);
+        for row in &self.table.rows {
+            self.skipped(source, previous, row.number);
+            previous = row.number;
+            if row.cells.iter().all(Cell::is_blank) {
+                self.push(
+                    source,
+                    row.number,
+                    row.number,
+                    None,
+                    Outcome::Excluded,
+                    Some("blank row".into()),
+                );
+            } else {
+                kept.push(row);
+            }
+        }
+        kept
+    }
+}
+
+impl SourceReader<'_> {
+    fn at(&self, key: &str) -> Option<Location> {
+        self.loaded.locate(spec_path!["sources", self.index, key])
+    }
+
+    fn read(&mut self) -> Option<SourceData> {
+        let path = self.spec.resolve(&self.source.file);
+        if !path.is_file() {
+            // Already reported by the spec check.
+            return None;
+        }
+        let needs_roster = self.source.kind == SourceKind::Coding && self.source.roster.is_some();
+        let selection = match (&self.source.sheet, needs_roster) {
+            (_, true) => SheetSelection::All,
+            (Some(sheet), false) => SheetSelection::Named(sheet),
+            (None, false) => SheetSelection::First,
+        };
+        let workbook = match read_workbook(&path, selection, &self.spec.limits) {
+            Ok(wb) => wb,
+            Err(e) => {
+                let d = Diagnostic::error(e.to_string()).at_opt(self.at("file"));
+                self.diagnostics.push(d);
+                return None;
+            }
+        };
+        let sheet = match &self.source.sheet {
+            Some(name) => workbook
+                .sheets
+                .iter()
+                .find(|s| &s.name == name)
+                .or_else(|| {
+                    workbook
+                        .sheets
+                        .iter()
+                        .find(|s| s.name.eq_ignore_ascii_case(name))
+                }),
+            None => workbook.sheets.first(),
+        };
+        let Some(sheet) = sheet else {
+            let wanted = self.source.sheet.clone().unwrap_or_default();
+            let help = match did_you_mean(&wanted, workbook.sheet_names.iter().map(String::as_str))
+            {
+                Some(best) => format!("did you mean \"{best}\"?"),
+                None => format!("the sheets are: {}", workbook.sheet_names.join(", ")),
+            };
+            let d = Diagnostic::error(format!(
+                "{}: there is no sheet named \"{wanted}\"",
+                path.display()
+            ))
+            .at_opt(self.at("sheet"))
+            .help(help);
+            self.diagnostics.push(d);
+            return None;
+        };
+        let table = self.flatten(&path, &workbook, sheet)?;
+        self.table_notes(&table);
+        let mut data = SourceData {
+            name: self.source.name.clone(),
+            group: self.source.group.clone(),
+            kind: self.source.kind,
+            file: path.clone(),
+            sheet: table.sheet.clone(),
+            layout: table.layout.to_string(),
+            respondents: Vec::new(),
+            declared_respondents: None,
+            answers: Vec::new(),
+            codes: Vec::new(),
+            ledger: Vec::new(),
+            changes: Vec::new(),
+        };
+        match self.source.kind {
+            SourceKind::Survey => self.read_survey(&table, &mut data),
+            SourceKind::Coding => match coding_layout(self.source) {
+                LayoutName::Matrix => self.read_matrix(&table, &mut data),
+                _ => self.read_long(&table, &workbook, &mut data),
+            },
+        }
+        Some(data)
+    }
+
+    fn flatten(
+        &mut self,
+        path: &Path,
+        workbook: &Workbook,
+        sheet: &crate::ingest::RawSheet,
+    ) -> Option<Table> {
+        let table = match self.source.layout {
+            LayoutName::Plain | LayoutName::Long | LayoutName::Matrix => {
+                let plain = layout::PlainLayout;
+                use layout::Layout;
+                plain.flatten(
+                    path,
+                    workbook.format,
+                    sheet,
+                    "layout = \"plain\" in the spec".into(),
+                )
+            }
+            LayoutName::Auto => layout::detect_and_flatten(path, workbook.format, sheet),
+            // Other platform layouts are refused by the spec check.
+            _ => return None,
+        };
+        if table.columns.is_empty() {
+            let d = Diagnostic::error(format!(
+                "{}: sheet \"{}\" has no header row (it is blank)",
+                path.display(),
+                table.sheet
+            ))
+            .at_opt(self.at("file"))
+            .help("point the spec at the sheet that holds the responses with sheet = \"...\"");
+            self.diagnostics.push(d);
+            return None;
+        }
+        Some(table)
+    }
+
+    /// Header fixes and reader notes (ragged rows, formula errors) become warnings.
+    fn table_notes(&mut self, table: &Table) {
+        for note in &table.notes {
+            let place = match note.column {
+                Some(c) if table.has_cells() => Some(format!(
+                    "cell {}",
+                    crate::ingest::a1(note.row.saturating_sub(1), c)
+                )),
+                Some(c) => Some(format!(
+                    "line {}, column {}",
+                    note.row,
+                    crate::ingest::column_letters(c)
+                )),
+                None => Some(table.row_place(note.row)),
+            };
+            self.diagnostics.push(
+                Diagnostic::warning(note.message.clone()).at(Location::in_data(
+                    &table.file,
+                    table.has_cells().then_some(table.sheet.as_str()),
+                    place,
+                )),
+            );
+        }
+    }
+
+    /// Finds a column the spec names, or reports it with the closest headers.
+    fn column<'t>(
+        &mut self,
+        table: &'t Table,
+        name: &str,
+        path: Vec<Seg>,
+        purpose: &str,
+    ) -> Option<&'t Column> {
+        if name.trim().is_empty() {
+            // A missing `column` key: the spec check has reported it.
+            return None;
+        }
+        if let Some(c) = table.column(name) {
+            return Some(c);
+        }
+        let near = closest(name, table.columns.iter().map(|c| c.name.as_str()), 3);
+        let help = if near.is_empty() {
+            "the sheet has no columns".to_string()
+        } else {
+            format!(
+                "the closest columns are: {}",
+                near.iter()
+                    .map(|n| format!("\"{n}\""))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            )
+        };
+        let sheet = if table.has_cells() {
+            format!("sheet \"{}\" of {}", table.sheet, table.file.display())
+        } else {
+            table.file.display().to_string()
+        };
+        let d = Diagnostic::error(format!("column \"{name}\" ({purpose}) is not in {sheet}"))
+            .at_opt(self.loaded.locate(&path))
+            .help(help);
+        self.diagnostics.push(d);
+        None
+    }
+
+    fn attribute_columns<'t>(&mut self, table: &'t Table) -> Vec<(String, &'t Column)> {
+        let mut out = Vec::new();
+        for (attr, column) in &self.source.attributes {
+            let path = spec_path!["sources", self.index, "attributes", attr.as_str()];
+            if let Some(c) = self.column(table, column, path, &format!("attribute \"{attr}\"")) {
+                out.push((attr.clone(), c));
+            }
+        }
+        out
+    }
+
+    fn id_column<'t>(&mut self, table: &'t Table) -> Option<&'t Column> {
+        let id = self.source.id.clone()?;
+        self.column(
+            table,
+            &id,
+            spec_path!["sources", self.index, "id"],
+            "respondent id",
+        )
+    }
+
+    /// Resolves duplicate ids by the source's rule, returning the rows kept in sheet order.
+    fn dedupe<'r>(
+        &mut self,
+        rows: &mut SheetRows<'_>,
+        candidates: Vec<(&'r RawRow, String)>,
+    ) -> Vec<(&'r RawRow, String)> {
+        let name = self.source.name.clone();
+        let mut by_id: BTreeMap<&str, Vec<usize>> = BTreeMap::new();
+        for (i, (_, id)) in candidates.iter().enumerate() {
+            by_id.entry(id.as_str()).or_default().push(i);
+        }
+        let mut dropped = vec![false; candidates.len()];
+        for (id, positions) in &by_id {
+            if positions.len() < 2 {
+                continue;
+            }
+            let keep = match self.source.duplicates {
+                DuplicateRule::KeepFirst => positions[0],
+                DuplicateRule::KeepLast | DuplicateRule::Error => {
+                    *positions.last().unwrap_or(&positions[0])
+                }
+            };
+            let kept_row = candidates[keep].0.number;
+            if self.source.duplicates == DuplicateRule::Error {
+                let rows_list: Vec<String> = positions
+                    .iter()
+                    .map(|&p| candidates[p].0.number.to_string())
+                    .collect();
+                self.diagnostics.push(
+                    Diagnostic::error(format!(
+                        "respondent \"{id}\" appears on rows {} of {}",
+                        rows_list.join(", "),
+                        rows.table.file.display()
+                    ))
+                    .at_opt(self.at("duplicates"))
+                    .help("remove the extra submission, or set duplicates = \"keep_last\""),
+                );
+            }
+            for &p in positions {
+                if p != keep {
+                    dropped[p] = true;
+                    let rule = match self.source.duplicates {
+                        DuplicateRule::KeepFirst => "keep_first",
+                        _ => "keep_last",
+                    };
+                    rows.push(
+                        &name,
+                        candidates[p].0.number,
+                        candidates[p].0.number,
+                        Some(id.to_string()),
+                        Outcome::Excluded,
+                        Some(format!(
+                            "duplicate respondent id: \"{id}\" is also on {}, which is kept (duplicates = \"{rule}\")",
+                            rows.table.row_place(kept_row)
+                        )),
+                    );
+                }
+            }
+        }
+        candidates
+            .into_iter()
+            .zip(dropped)
+            .filter(|(_, d)| !d)
+            .map(|(c, _)| c)
+            .collect()
+    }
+
+    /// Rows with an id (or, with no id column, the row number), blank ones excluded.
+    fn identified<'t>(
+        &mut self,
+        rows: &mut SheetRows<'t>,
+        id: Option<&Column>,
+        what: &str,
+    ) -> Vec<(&'t RawRow, String)> {
+        let name = self.source.name.clone();
+        let mut out = Vec::new();
+        for row in rows.non_blank(&name) {
+            let id_text = match id {
+                Some(c) => clean_text(&rows.table.cell(row, c).to_text()).text,
+                None => row.number.to_string(),
+            };
+            if id_text.is_empty() {
+                rows.push(
+                    &name,
+                    row.number,
+                    row.number,
+                    None,
+                    Outcome::Excluded,
+                    Some(format!("no {what} id")),
+                );
+            } else {
+                out.push((row, id_text));
+            }
+        }
+        out
+    }
+
+    fn attributes_of(
+        table: &Table,
+        row: &RawRow,
+        columns: &[(String, &Column)],
+    ) -> BTreeMap<String, String> {
+        columns
+            .iter()
+            .filter_map(|(attr, c)| {
+                let text = clean_text(&table.cell(row, c).to_text()).text;
+                (!text.is_empty()).then(|| (attr.clone(), text))
+            })
+            .collect()
+    }
+
+    fn read_survey(&mut self, table: &Table, data: &mut SourceData) {
+        let id = self.id_column(table);
+        let attributes = self.attribute_columns(table);
+        let mut questions: Vec<(&Question, &Column, Option<ScaleMatcher>)> = Vec::new();
+        for (q, question) in self.source.questions.iter().enumerate() {
+            let path = spec_path!["sources", self.index, "questions", q, "column"];
+            let Some(column) = self.column(
+                table,
+                &question.column,
+                path,
+                &format!("question \"{}\"", question.name),
+            ) else {
+                continue;
+            };
+            let matcher = question
+                .scale
+                .as_ref()
+                .and_then(|s| self.spec.scales.get(s))
+                .map(ScaleMatcher::new);
+            questions.push((question, column, matcher));
+        }
+        let mut rows = SheetRows::new(&self.source.name, table);
+        let candidates = self.identified(&mut rows, id, "respondent");
+        let kept = self.dedupe(&mut rows, candidates);
+        let mut unknown: BTreeMap<(usize, String), (u64, String)> = BTreeMap::new();
+        for (row, respondent) in &kept {
+            rows.push(
+                &self.source.name,
+                row.number,
+                row.number,
+                Some(respondent.clone()),
+                Outcome::Used,
+                None,
+            );
+            data.respondents.push(Respondent {
+                id: respondent.clone(),
+                row: Some(row.number),
+                attributes: Self::attributes_of(table, row, &attributes),
+            });
+            for (qi, (question, column, matcher)) in questions.iter().enumerate() {
+                let cell = table.cell(row, column);
+                let place = cell_ref(table, row.number, column);
+                let answers = answer_cell(question, matcher.as_ref(), cell);
+                for (normalised, value_status) in answers {
+                    let (value, status) = value_status;
+                    if status == AnswerStatus::Unknown {
+                        let entry = unknown
+                            .entry((qi, value.clone().unwrap_or_default()))
+                            .or_insert((0, place.clone()));
+                        entry.0 += 1;
+                    }
+                    if !normalised.rules.is_empty() {
+                        data.changes.push(Change {
+                            respondent: respondent.clone(),
+                            column: column.name.clone(),
+                            cell: place.clone(),
+                            from: cell.to_text(),
+                            to: value.clone().unwrap_or_default(),
+                            rules: normalised.rules.clone(),
+                        });
+                    }
+                    data.answers.push(Answer {
+                        respondent: respondent.clone(),
+                        question: question.name.clone(),
+                        value,
+                        status,
+                        raw: cell.to_text(),
+                        cell: place.clone(),
+                    });
+                }
+            }
+        }
+        for ((qi, value), (count, first)) in unknown {
+            let (question, column, matcher) = &questions[qi];
+            let q_index = self
+                .source
+                .questions
+                .iter()
+                .position(|q| q.name == question.name)
+                .unwrap_or(0);
+            let cells = if count == 1 {
+                "1 cell".to_string()
+            } else {
+                format!("{count} cells")
+            };
+            let sheet = table.has_cells().then_some(table.sheet.as_str());
+            let d = match (question.effective_kind(), matcher) {
+                (QuestionKind::Likert, Some(m)) => {
+                    let scale = question.scale.clone().unwrap_or_default();
+                    let help = match did_you_mean(&value, m.levels().iter().map(String::as_str)) {
+                        Some(best) => format!(
+                            "did you mean \"{best}\"? To accept this spelling, add aliases = {{ \"{value}\" = \"{best}\" }} to [scales.{scale}]"
+                        ),
+                        None => format!(
+                            "add it to [scales.{scale}] as an alias of a level, or to its missing list; the levels are: {}",
+                            m.levels().join(", ")
+                        ),
+                    };
+                    Diagnostic::error(format!(
+                        "\"{value}\" in column \"{}\" is not a level of scale \"{scale}\" ({cells}, first at {first})",
+                        column.name
+                    ))
+                    .at(Location::in_data(&table.file, sheet, Some(first)))
+                    .help(help)
+                }
+                (QuestionKind::Number, _) => Diagnostic::warning(format!(
+                    "\"{value}\" in column \"{}\" is not a number ({cells}, first at {first}); it is left out",
+                    column.name
+                ))
+                .at(Location::in_data(&table.file, sheet, Some(first))),
+                _ => Diagnostic::warning(format!(
+                    "\"{value}\" in column \"{}\" is not one of the listed options ({cells}, first at {first}); it is kept as written",
+                    column.name
+                ))
+                .at_opt(self.loaded.locate(spec_path!["sources", self.index, "questions", q_index, "options"]))
+                .help("add it to the question's options, or correct the data"),
+            };
+            self.diagnostics.push(d);
+        }
+        data.ledger = rows.ledger;
+    }
+
+    fn read_long(&mut self, table: &Table, workbook: &Workbook, data: &mut SourceData) {
+        let name = self.source.name.clone();
+        let id = self.id_column(table);
+        let code = self.source.code.clone().and_then(|c| {
+            self.column(table, &c, spec_path!["sources", self.index, "code"], "code")
+        });
+        let excerpt = self.source.excerpt.clone().and_then(|c| {
+            self.column(
+                table,
+                &c,
+                spec_path!["sources", self.index, "excerpt"],
+                "excerpt",
+            )
+        });
+        let coder = self.source.coder.clone().and_then(|c| {
+            self.column(
+                table,
+                &c,
+                spec_path!["sources", self.index, "coder"],
+                "coder",
+            )
+        });
+        let quote = self.source.quote.clone().and_then(|c| {
+            self.column(
+                table,
+                &c,
+                spec_path!["sources", self.index, "quote"],
+                "quote",
+            )
+        });
+        let attributes = if self.source.roster.is_some() {
+            Vec::new()
+        } else {
+            self.attribute_columns(table)
+        };
+        let mut rows = SheetRows::new(&name, table);
+        let (Some(id), Some(code)) = (id, code) else {
+            // Without id and code columns nothing can be read; the error is already listed.
+            rows.non_blank(&name).iter().for_each(|_| {});
+            data.ledger = rows.ledger;
+            return;
+        };
+        let mut seen: BTreeMap<(String, String, String, String), u32> = BTreeMap::new();
+        let mut first_seen: Vec<String> = Vec::new();
+        let mut attrs_by_id: BTreeMap<String, BTreeMap<String, String>> = BTreeMap::new();
+        for (row, interviewee) in self.identified(&mut rows, Some(id), "interviewee") {
+            let code_text = clean_text(&table.cell(row, code).to_text()).text;
+            if code_text.is_empty() {
+                rows.push(
+                    &name,
+                    row.number,
+                    row.number,
+                    Some(interviewee),
+                    Outcome::Excluded,
+                    Some("no code: the row has no code".into()),
+                );
+                continue;
+            }
+            let excerpt_text = excerpt
+                .map(|c| clean_text(&table.cell(row, c).to_text()).text)
+                .filter(|t| !t.is_empty());
+            let coder_text = coder
+                .map(|c| clean_text(&table.cell(row, c).to_text()).text)
+                .filter(|t| !t.is_empty());
+            let key = (
+                interviewee.clone(),
+                code_text.to_lowercase(),
+                excerpt_text.clone().unwrap_or_default(),
+                coder_text.clone().unwrap_or_default(),
+            );
+            if let Some(first) = seen.get(&key) {
+                rows.push(
+                    &name,
+                    row.number,
+                    row.number,
+                    Some(interviewee),
+                    Outcome::Excluded,
+                    Some(format!(
+                        "duplicate passage: the same excerpt is coded \"{code_text}\" by the same coder on {}",
+                        table.row_place(*first)
+                    )),
+                );
+                continue;
+            }
+            seen.insert(key, row.number);
+            if !attrs_by_id.contains_key(&interviewee) {
+                first_seen.push(interviewee.clone());
+                attrs_by_id.insert(interviewee.clone(), BTreeMap::new());
+            }
+            if let Some(attrs) = attrs_by_id.get_mut(&interviewee) {
+                for (k, v) in Self::attributes_of(table, row, &attributes) {
+                    attrs.entry(k).or_insert(v);
+                }
+            }
+            rows.push(
+                &name,
+                row.number,
+                row.number,
+                Some(interviewee.clone()),
+                Outcome::Used,
+                None,
+            );
+            data.codes.push(CodedExcerpt {
+                respondent: interviewee,
+                code: code_text,
+                excerpt: excerpt_text,
+                coder: coder_text,
+                quotable: quote.is_some_and(|c| is_marked(table.cell(row, c))),
+                row: row.number,
+            });
+        }
+        data.ledger = rows.ledger;
+
+        if let Some(roster) = &self.source.roster {
+            self.read_roster(roster, workbook, data);
+            let known: std::collections::BTreeSet<&str> =
+                data.respondents.iter().map(|r| r.id.as_str()).collect();
+            let mut reported = std::collections::BTreeSet::new();
+            for excerpt in &data.codes {
+                if !known.is_empty()
+                    && !known.contains(excerpt.respondent.as_str())
+                    && reported.insert(excerpt.respondent.clone())
+                {
+                    self.diagnostics.push(
+                        Diagnostic::error(format!(
+                            "interviewee \"{}\" is coded on {} but is not in the roster sheet \"{}\"",
+                            excerpt.respondent,
+                            table.row_place(excerpt.row),
+                            roster.sheet
+                        ))
+                        .at(Location::in_data(&table.file, Some(&table.sheet), Some(table.row_place(excerpt.row))))
+                        .help("add them to the roster, or correct the interviewee id"),
+                    );
+                }
+            }
+        } else {
+            data.respondents = first_seen
+                .into_iter()
+                .map(|id| Respondent {
+                    attributes: attrs_by_id.remove(&id).unwrap_or_default(),
+                    id,
+                    row: None,
+                })
+                .collect();
+            if let Some(declared) = self.source.respondents {
+                data.declared_respondents = Some(declared);
+                if data.respondents.len() > declared as usize {
+                    self.diagnostics.push(
+                        Diagnostic::error(format!(
+                            "{} different interviewees are coded, but respondents = {declared}",
+                            data.respondents.len()
+                        ))
+                        .at_opt(self.at("respondents"))
+                        .help("set respondents to the number of people interviewed, or correct the interviewee ids"),
+                    );
+                }
+            }
+        }
+    }
+
+    fn read_roster(
+        &mut self,
+        roster: &crate::spec::Roster,
+        workbook: &Workbook,
+        data: &mut SourceData,
+    ) {
+        let name = self.source.name.clone();
+        let Some(sheet) = workbook
+            .sheets
+            .iter()
+            .find(|s| s.name == roster.sheet || s.name.eq_ignore_ascii_case(&roster.sheet))
+        else {
+            let help = match did_you_mean(
+                &roster.sheet,
+                workbook.sheet_names.iter().map(String::as_str),
+            ) {
+                Some(best) => format!("did you mean \"{best}\"?"),
+                None => format!("the sheets are: {}", workbook.sheet_names.join(", ")),
+            };
+            self.diagnostics.push(
+                Diagnostic::error(format!(
+                    "{}: there is no roster sheet named \"{}\"",
+                    workbook.path.display(),
+                    roster.sheet
+                ))
+                .at_opt(
+                    self.loaded
+                        .locate(spec_path!["sources", self.index, "roster", "sheet"]),
+                )
+                .help(help),
+            );
+            return;
+        };
+        let table = crate::ingest::table::single_header_table(
+            workbook.path.clone(),
+            workbook.format,
+            sheet,
+            "plain",
+            "roster sheet".into(),
+        );
+        let Some(id) = self.column(
+            &table,
+            &roster.id,
+            spec_path!["sources", self.index, "roster", "id"],
+            "roster id",
+        ) else {
+            return;
+        };
+        let mut attributes = Vec::new();
+        for (attr, column) in &roster.attributes {
+            let path = spec_path!["sources", self.index, "roster", "attributes", attr.as_str()];
+            if let Some(c) = self.column(&table, column, path, &format!("attribute \"{attr}\"")) {
+                attributes.push((attr.clone(), c));
+            }
+        }
+        let mut rows = SheetRows::new(&name, &table);
+        let candidates = self.identified(&mut rows, Some(id), "interviewee");
+        let kept = self.dedupe(&mut rows, candidates);
+        for (row, interviewee) in kept {
+            rows.push(
+                &name,
+                row.number,
+                row.number,
+                Some(interviewee.clone()),
+                Outcome::Used,
+                None,
+            );
+            data.respondents.push(Respondent {
+                id: interviewee,
+                row: Some(row.number),
+                attributes: Self::attributes_of(&table, row, &attributes),
+            });
+        }
+        data.ledger.extend(rows.ledger);
+    }
+
+    fn read_matrix(&mut self, table: &Table, data: &mut SourceData) {
+        let name = self.source.name.clone();
+        let id = self.id_column(table);
+        let attributes = self.attribute_columns(table);
+        let excerpt = self.source.excerpt.clone().and_then(|c| {
+            self.column(
+                table,
+                &c,
+                spec_path!["sources", self.index, "excerpt"],
+                "excerpt",
+            )
+        });
+        let mut codes = Vec::new();
+        for (k, code) in self.source.codes.iter().enumerate() {
+            if let Some(c) = self.column(
+                table,
+                code,
+                spec_path!["sources", self.index, "codes", k],
+                "code",
+            ) {
+                codes.push((code.clone(), c));
+            }
+        }
+        let mut rows = SheetRows::new(&name, table);
+        let candidates = self.identified(&mut rows, id, "interviewee");
+        let kept = self.dedupe(&mut rows, candidates);
+        let mut unclear: BTreeMap<String, (u64, String)> = BTreeMap::new();
+        for (row, interviewee) in kept {
+            rows.push(
+                &name,
+                row.number,
+                row.number,
+                Some(interviewee.clone()),
+                Outcome::Used,
+                None,
+            );
+            let excerpt_text = excerpt
+                .map(|c| clean_text(&table.cell(row, c).to_text()).text)
+                .filter(|t| !t.is_empty());
+            for (code, column) in &codes {
+                let cell = table.cell(row, column);
+                match code_mark(cell) {
+                    Some(true) => data.codes.push(CodedExcerpt {
+                        respondent: interviewee.clone(),
+                        code: code.clone(),
+                        excerpt: excerpt_text.clone(),
+                        coder: None,
+                        quotable: false,
+                        row: row.number,
+                    }),
+                    Some(false) => {}
+                    None => {
+                        let e = unclear
+                            .entry(cell.to_text())
+                            .or_insert((0, cell_ref(table, row.number, column)));
+                        e.0 += 1;
+                    }
+                }
+            }
+            data.respondents.push(Respondent {
+                id: interviewee,
+                row: Some(row.number),
+                attributes: Self::attributes_of(table, row, &attributes),
+            });
+        }
+        for (value, (count, first)) in unclear {
+            self.diagnostics.push(
+                Diagnostic::warning(format!(
+                    "\"{value}\" in a code column is neither a mark (1, x, yes) nor blank/0 ({count} cells, first at {first}); it is read as not coded"
+                ))
+                .at(Location::in_data(&table.file, table.has_cells().then_some(table.sheet.as_str()), Some(first))),
+            );
+        }
+        data.ledger = rows.ledger;
+    }
+}
+
+/// `C7` in a workbook, `line 7, column C` in CSV.
+fn cell_ref(table: &Table, row: u32, column: &Column) -> String {
+    if table.has_cells() {
+        crate::ingest::a1(row.saturating_sub(1), column.index)
+    } else {
+        format!("line {row}, column {}", column.letter())
+    }
+}
+
+/// A "use as quote" / consent mark.
+fn is_marked(cell: &Cell) -> bool {
+    code_mark(cell).unwrap_or(false)
+}
+
+/// Whether a matrix cell marks a code: `Some(true)` for 1/x/yes/TRUE, `Some(false)` for
+/// blank/0/no/FALSE, `None` when it is unclear.
+fn code_mark(cell: &Cell) -> Option<bool> {
+    match cell {
+        Cell::Empty => Some(false),
+        Cell::Number(n) => Some(*n != 0.0),
+        Cell::Bool(b) => Some(*b),
+        Cell::Error(_) | Cell::Date(_) => None,
+        Cell::Text(t) => {
+            let t = clean_text(t).text.to_lowercase();
+            match t.as_str() {
+                "" | "0" | "no" | "n" | "false" | "-" => Some(false),
+                "1" | "x" | "yes" | "y" | "true" | "✓" | "✔" => Some(true),
+                _ => None,
+            }
+        }
+    }
+}
+
+type ValueStatus = (Option<String>, AnswerStatus);
+
+/// Normalises one answer cell for its question; a multi-select cell gives one entry per option.
+fn answer_cell(
+    question: &Question,
+    matcher: Option<&ScaleMatcher>,
+    cell: &Cell,
+) -> Vec<(Normalised, ValueStatus)> {
+    let kind = question.effective_kind();
+    let normalised = match (kind, matcher) {
+        (QuestionKind::Likert, Some(m)) => m.normalise(cell),
+        _ => normalise_cell(cell),
+    };
+    let text = match &normalised.meaning {
+        Meaning::Missing { .. } => return vec![(normalised, (None, AnswerStatus::Missing))],
+        Meaning::Unknown(t) => {
+            return vec![(normalised.clone(), (Some(t.clone()), AnswerStatus::Unknown))]
+        }
+        Meaning::Value(t) => t.clone(),
+    };
+    match kind {
+        QuestionKind::Likert => vec![(normalised, (Some(text), AnswerStatus::Answered))],
+        QuestionKind::Number => {
+            let parsed = text.replace(',', "").trim().parse::<f64>();
+            match parsed {
+                Ok(n) if n.is_finite() => {
+                    let shown = Cell::Number(n).to_text();
+                    vec![(normalised, (Some(shown), AnswerStatus::Answered))]
+                }
+                _ => vec![(normalised, (Some(text), AnswerStatus::Unknown))],
+            }
+        }
+        QuestionKind::Text => vec![(normalised, (Some(text), AnswerStatus::Answered))],
+        QuestionKind::Choice => {
+            let (value, status) = match_option(&text, &question.options);
+            vec![(normalised, (Some(value), status))]
+        }
+        QuestionKind::Multi => {
+            let sep = question.multi.as_deref().unwrap_or(";");
+            let parts = split_multi(&text, sep, &question.options);
+            if parts.is_empty() {
+                return vec![(normalised, (None, AnswerStatus::Missing))];
+            }
+            parts
+                .into_iter()
+                .map(|part| {
+                    let (value, status) = match_option(&part, &question.options);
+                    (normalised.clone(), (Some(value), status))
+                })
+                .collect()
+        }
+    }
+}
+
+/// The listed option `text` stands for (case-insensitively), or the text itself, unknown.
+fn match_option(text: &str, options: &[String]) -> (String, AnswerStatus) {
+    if options.is_empty() {
+        return (text.to_string(), AnswerStatus::Answered);
+    }
+    let key = clean_text(text).text.to_lowercase();
+    match options
+        .iter()
+        .find(|o| clean_text(o).text.to_lowercase() == key)
+    {
+        Some(o) => (o.clone(), AnswerStatus::Answered),
+        None => (text.to_string(), AnswerStatus::Unknown),
+    }
+}
+
+/// Splits a multi-select cell. Known options are matched first, longest first, so an option
+/// that itself contains the separator (Google Forms joins with ", ") stays whole.
+pub fn split_multi(text: &str, sep: &str, options: &[String]) -> Vec<String> {
+    let mut sorted: Vec<String> = options.iter().map(|o| clean_text(o).text).collect();
+    sorted.sort_by_key(|o| std::cmp::Reverse(o.len()));
+    let lower = text.to_lowercase();
+    let trimmed_sep = sep.trim();
+    let mut parts = Vec::new();
+    let mut pos = 0;
+    while pos < text.len() {
+        // Skip separators and spaces between parts.
+        let rest = &text[pos..];
+        let skip = rest.len() - rest.trim_start_matches(|c: char| c.is_whitespace()).len();
+        pos += skip;
+        if !trimmed_sep.is_empty() && text[pos..].starts_with(trimmed_sep) {
+            pos += trimmed_sep.len();
+            continue;
+        }
+        if pos >= text.len() {
+            break;
+        }
+        let known = sorted.iter().find(|o| {
+            let o_lower = o.to_lowercase();
+            lower[pos..].starts_with(&o_lower) && {
+                let after = lower[pos + o_lower.len()..].trim_start();
+                after.is_empty() || (!trimmed_sep.is_empty() && after.starts_with(trimmed_sep))
+            }
+        });
+        let end = match known {
+            Some(o) => pos + o.len(),
+            None => text[pos..]
+                .find(if trimmed_sep.is_empty() {
+                    sep
+                } else {
+                    trimmed_sep
+                })
+                .map_or(text.len(), |i| pos + i),
+        };
+        let part = text[pos..end].trim();
+        if !part.is_empty() {
+            parts.push(part.to_string());
+        }
+        pos = end;
+    }
+    parts
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn multi_select_splits_on_the_separator() {
+        assert_eq!(split_multi("a; b ;c;", ";", &[]), vec!["a", "b", "c"]);
+        assert_eq!(split_multi("", ";", &[]), Vec::<String>::new());
+    }
+
+    #[test]
+    fn multi_select_keeps_options_that_contain_the_separator() {
+        let options = vec![
+            "Data cleaning, wrangling".to_string(),
+            "Visualization".to_string(),
+        ];
+        assert_eq!(
+            split_multi(
+                "Data cleaning, wrangling, Visualization, Other thing",
+                ",",
+                &options
+            ),
+            vec!["Data cleaning, wrangling", "Visualization", "Other thing"]
+        );
+    }
+
+    #[test]
+    fn code_marks_read_like_people_write_them() {
+        assert_eq!(code_mark(&Cell::Number(1.0)), Some(true));
+        assert_eq!(code_mark(&Cell::Text(" X ".into())), Some(true));
+        assert_eq!(code_mark(&Cell::Empty), Some(false));
+        assert_eq!(code_mark(&Cell::Text("0".into())), Some(false));
+        assert_eq!(code_mark(&Cell::Text("maybe".into())), None);
+    }
+}

@@ -1,0 +1,138 @@
+//! Tidy tables: the evaluation's data in one shape, whatever files it came from.
+//!
+//! [`load_evaluation`] reads every source a spec names and produces, per source, respondents,
+//! answers (survey) or codes (coding), the row ledger and the normalisation changes; [`frames`]
+//! turns them into the polars tables DESIGN.md names. Problems found on the way are collected as
+//! [`Diagnostic`]s rather than stopping at the first, so `validate` can list them all. This
+//! stage does not count or compare anything: that is analysis.
+
+mod build;
+pub mod frames;
+pub mod ledger;
+pub mod validate;
+
+use std::collections::BTreeMap;
+use std::path::PathBuf;
+
+pub use build::load_evaluation;
+pub use ledger::{LedgerEntry, LedgerSummary, Outcome};
+
+use crate::diagnostic::Diagnostic;
+use crate::ingest::normalise::Rule;
+use crate::spec::SourceKind;
+
+/// A person who answered a survey or was interviewed.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct Respondent {
+    pub id: String,
+    /// Sheet row the respondent's answers came from (none for a roster-only interviewee).
+    pub row: Option<u32>,
+    pub attributes: BTreeMap<String, String>,
+}
+
+/// Whether an answer cell held an answer.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, serde::Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum AnswerStatus {
+    Answered,
+    /// Blank, a missing token, or a formula error.
+    Missing,
+    /// Text that is not a level of the question's scale, or not a number for a number question.
+    Unknown,
+}
+
+impl AnswerStatus {
+    pub fn name(self) -> &'static str {
+        match self {
+            AnswerStatus::Answered => "answered",
+            AnswerStatus::Missing => "missing",
+            AnswerStatus::Unknown => "unknown",
+        }
+    }
+}
+
+/// One answer: for multi-select questions, one row per option chosen.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct Answer {
+    pub respondent: String,
+    pub question: String,
+    /// The normalised value; `None` when missing.
+    pub value: Option<String>,
+    pub status: AnswerStatus,
+    /// The cell as read, before normalisation.
+    pub raw: String,
+    /// Where the cell is: `C7`, or `line 7, column C`.
+    pub cell: String,
+}
+
+/// One coded passage of an interview.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct CodedExcerpt {
+    pub respondent: String,
+    pub code: String,
+    pub excerpt: Option<String>,
+    pub coder: Option<String>,
+    /// Marked as cleared for quotation in the sheet's `quote` column.
+    pub quotable: bool,
+    pub row: u32,
+}
+
+/// One normalisation that changed a value, for the `changes` table.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct Change {
+    pub respondent: String,
+    pub column: String,
+    pub cell: String,
+    pub from: String,
+    pub to: String,
+    pub rules: Vec<Rule>,
+}
+
+/// Everything read for one source of the spec.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct SourceData {
+    pub name: String,
+    pub group: String,
+    pub kind: SourceKind,
+    pub file: PathBuf,
+    pub sheet: String,
+    pub layout: String,
+    pub respondents: Vec<Respondent>,
+    /// For coding sources given `respondents = N` and no roster: the number interviewed.
+    pub declared_respondents: Option<u32>,
+    pub answers: Vec<Answer>,
+    pub codes: Vec<CodedExcerpt>,
+    pub ledger: Vec<LedgerEntry>,
+    pub changes: Vec<Change>,
+}
+
+impl SourceData {
+    /// The number of people in this source: respondents read, or the declared number
+    /// interviewed when that is larger (interviewees with no code still count).
+    pub fn respondent_count(&self) -> usize {
+        let read = self.respondents.len();
+        self.declared_respondents
+            .map_or(read, |d| read.max(d as usize))
+    }
+
+    pub fn ledger_summary(&self) -> LedgerSummary {
+        ledger::summarise(&self.ledger)
+    }
+}
+
+/// Every source of an evaluation, read, with the problems found.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct Evaluation {
+    pub sources: Vec<SourceData>,
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+impl Evaluation {
+    pub fn has_errors(&self) -> bool {
+        self.diagnostics.iter().any(Diagnostic::is_error)
+    }
+
+    pub fn source(&self, name: &str) -> Option<&SourceData> {
+        self.sources.iter().find(|s| s.name == name)
+    }
+}

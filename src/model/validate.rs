@@ -1,0 +1,72 @@
+//! `validate`: the spec and every file it names, checked together, every problem listed.
+
+use std::path::Path;
+
+use super::{load_evaluation, Evaluation, LedgerSummary};
+use crate::diagnostic::Diagnostic;
+use crate::spec::{self, LoadedSpec};
+
+/// The outcome of checking a spec and its data.
+#[derive(Debug, Clone)]
+pub struct Validation {
+    /// Spec problems first, then data problems, each in the order found.
+    pub diagnostics: Vec<Diagnostic>,
+    /// The spec, when it could be parsed at all.
+    pub spec: Option<LoadedSpec>,
+    /// The data read, when the spec could be parsed.
+    pub evaluation: Option<Evaluation>,
+}
+
+/// One line per source for the summary: rows read and what became of them.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SourceSummary {
+    pub name: String,
+    pub group: String,
+    pub respondents: usize,
+    pub ledger: LedgerSummary,
+}
+
+impl Validation {
+    pub fn errors(&self) -> usize {
+        self.diagnostics.iter().filter(|d| d.is_error()).count()
+    }
+
+    pub fn warnings(&self) -> usize {
+        self.diagnostics.len() - self.errors()
+    }
+
+    pub fn source_summaries(&self) -> Vec<SourceSummary> {
+        self.evaluation
+            .iter()
+            .flat_map(|e| e.sources.iter())
+            .map(|s| SourceSummary {
+                name: s.name.clone(),
+                group: s.group.clone(),
+                respondents: s.respondent_count(),
+                ledger: s.ledger_summary(),
+            })
+            .collect()
+    }
+}
+
+/// Loads the spec at `path` and reads all its data, collecting every problem.
+pub fn validate(path: &Path) -> Validation {
+    let loaded = match spec::load(path) {
+        Ok(loaded) => loaded,
+        Err(e) => {
+            return Validation {
+                diagnostics: e.diagnostics,
+                spec: None,
+                evaluation: None,
+            }
+        }
+    };
+    let evaluation = load_evaluation(&loaded);
+    let mut diagnostics = loaded.diagnostics.clone();
+    diagnostics.extend(evaluation.diagnostics.iter().cloned());
+    Validation {
+        diagnostics,
+        spec: Some(loaded),
+        evaluation: Some(evaluation),
+    }
+}

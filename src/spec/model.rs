@@ -1,0 +1,351 @@
+//! The evaluation spec as data: every key DESIGN.md names, with serde defaults.
+
+use std::collections::BTreeMap;
+use std::path::PathBuf;
+
+use serde::Deserialize;
+
+use crate::limits::Limits;
+
+/// An evaluation: what to read, how to read it, and which benefits to tally.
+///
+/// Required keys are defaulted here and checked in `check`, so that a misspelt required key
+/// is reported as both unknown and missing, beside every other problem, instead of stopping
+/// the parse at the first.
+#[derive(Debug, Clone, Deserialize)]
+pub struct Spec {
+    #[serde(default)]
+    pub title: String,
+    #[serde(default)]
+    pub wave: Option<String>,
+    /// Interval level for every proportion.
+    #[serde(default = "default_confidence")]
+    pub confidence: f64,
+    #[serde(default)]
+    pub privacy: Privacy,
+    #[serde(default)]
+    pub limits: Limits,
+    #[serde(default)]
+    pub scales: BTreeMap<String, Scale>,
+    #[serde(default)]
+    pub sources: Vec<Source>,
+    #[serde(default)]
+    pub benefits: Vec<Benefit>,
+    /// Respondent attributes every benefit is also broken down by.
+    #[serde(default)]
+    pub by: Vec<String>,
+    /// The folder the spec file is in; relative paths resolve against it. Set by the loader.
+    #[serde(skip)]
+    pub base_dir: PathBuf,
+}
+
+fn default_confidence() -> f64 {
+    0.95
+}
+
+/// Small-number and personal-data rules for everything published.
+#[derive(Debug, Clone, Deserialize)]
+pub struct Privacy {
+    /// Published counts from 1 to `min_cell - 1` are suppressed; 0 turns suppression off.
+    #[serde(default = "default_min_cell")]
+    pub min_cell: u32,
+    /// Names redacted from published quotes.
+    #[serde(default)]
+    pub names: Vec<String>,
+}
+
+fn default_min_cell() -> u32 {
+    5
+}
+
+impl Default for Privacy {
+    fn default() -> Self {
+        Privacy {
+            min_cell: default_min_cell(),
+            names: Vec::new(),
+        }
+    }
+}
+
+/// An ordered answer scale such as agreement.
+#[derive(Debug, Clone, Deserialize)]
+pub struct Scale {
+    /// Levels from lowest to highest.
+    #[serde(default)]
+    pub levels: Vec<String>,
+    #[serde(default)]
+    pub positive: Vec<String>,
+    /// Answers that mean "no answer" for this scale (e.g. "Don't know").
+    #[serde(default)]
+    pub missing: Vec<String>,
+    /// Other spellings, mapped to a level: `{ "Neutral" = "Neither agree nor disagree" }`.
+    #[serde(default)]
+    pub aliases: BTreeMap<String, String>,
+    /// Numeric codes, mapped to a level: `{ "1" = "Strongly disagree" }`.
+    #[serde(default)]
+    pub codes: BTreeMap<String, String>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum SourceKind {
+    #[default]
+    Survey,
+    Coding,
+}
+
+/// How a sheet is laid out. Survey layouts name the export's platform; coding layouts say how
+/// codes are recorded.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum LayoutName {
+    #[default]
+    Auto,
+    Plain,
+    Qualtrics,
+    Surveymonkey,
+    GoogleForms,
+    MsForms,
+    Kobo,
+    /// Coding: one row per coded excerpt.
+    Long,
+    /// Coding: one row per interviewee, one column per code.
+    Matrix,
+}
+
+impl LayoutName {
+    pub fn name(self) -> &'static str {
+        match self {
+            LayoutName::Auto => "auto",
+            LayoutName::Plain => "plain",
+            LayoutName::Qualtrics => "qualtrics",
+            LayoutName::Surveymonkey => "surveymonkey",
+            LayoutName::GoogleForms => "google_forms",
+            LayoutName::MsForms => "ms_forms",
+            LayoutName::Kobo => "kobo",
+            LayoutName::Long => "long",
+            LayoutName::Matrix => "matrix",
+        }
+    }
+}
+
+/// What to do when one respondent id appears on several rows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum DuplicateRule {
+    /// Keep the last submission (a corrected resubmission replaces the earlier one).
+    #[default]
+    KeepLast,
+    KeepFirst,
+    /// Treat duplicates as an error to fix in the data.
+    Error,
+}
+
+/// A sheet of interviewees, so that people with no code still count.
+#[derive(Debug, Clone, Deserialize)]
+pub struct Roster {
+    #[serde(default)]
+    pub sheet: String,
+    #[serde(default)]
+    pub id: String,
+    #[serde(default)]
+    pub attributes: BTreeMap<String, String>,
+}
+
+/// One input file (or sheet) and how to read it.
+#[derive(Debug, Clone, Deserialize)]
+pub struct Source {
+    #[serde(default)]
+    pub name: String,
+    #[serde(default)]
+    pub group: String,
+    #[serde(default)]
+    pub kind: SourceKind,
+    #[serde(default)]
+    pub file: PathBuf,
+    #[serde(default)]
+    pub sheet: Option<String>,
+    #[serde(default)]
+    pub layout: LayoutName,
+    /// Column holding the respondent id; row numbers are used otherwise.
+    #[serde(default)]
+    pub id: Option<String>,
+    /// Respondent attributes: attribute name → column.
+    #[serde(default)]
+    pub attributes: BTreeMap<String, String>,
+    #[serde(default)]
+    pub questions: Vec<Question>,
+    #[serde(default)]
+    pub duplicates: DuplicateRule,
+    // Coding sources.
+    #[serde(default)]
+    pub code: Option<String>,
+    #[serde(default)]
+    pub excerpt: Option<String>,
+    #[serde(default)]
+    pub coder: Option<String>,
+    /// Column marking excerpts cleared for quotation ("Yes"/"1"/"TRUE").
+    #[serde(default)]
+    pub quote: Option<String>,
+    /// Number of people interviewed, when there is no roster.
+    #[serde(default)]
+    pub respondents: Option<u32>,
+    #[serde(default)]
+    pub roster: Option<Roster>,
+    /// Matrix coding: the code columns (all other columns are id, attributes or excerpt).
+    #[serde(default)]
+    pub codes: Vec<String>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum QuestionKind {
+    Likert,
+    Choice,
+    Multi,
+    Number,
+    Text,
+}
+
+impl QuestionKind {
+    pub fn name(self) -> &'static str {
+        match self {
+            QuestionKind::Likert => "likert",
+            QuestionKind::Choice => "choice",
+            QuestionKind::Multi => "multi",
+            QuestionKind::Number => "number",
+            QuestionKind::Text => "text",
+        }
+    }
+}
+
+/// One question: a column of a survey source.
+#[derive(Debug, Clone, Deserialize)]
+pub struct Question {
+    #[serde(default)]
+    pub name: String,
+    #[serde(default)]
+    pub column: String,
+    #[serde(default)]
+    pub scale: Option<String>,
+    /// Separator of a multi-select answer, e.g. `";"`.
+    #[serde(default)]
+    pub multi: Option<String>,
+    /// The known options of a choice or multi-select question.
+    #[serde(default)]
+    pub options: Vec<String>,
+    #[serde(default)]
+    pub kind: Option<QuestionKind>,
+}
+
+impl Question {
+    /// The kind, from `kind` when given, else from `scale` / `multi`, else single choice.
+    pub fn effective_kind(&self) -> QuestionKind {
+        match (self.kind, &self.scale, &self.multi) {
+            (Some(kind), _, _) => kind,
+            (None, Some(_), _) => QuestionKind::Likert,
+            (None, None, Some(_)) => QuestionKind::Multi,
+            (None, None, None) => QuestionKind::Choice,
+        }
+    }
+}
+
+/// A benefit and the evidence that shows it.
+#[derive(Debug, Clone, Deserialize)]
+pub struct Benefit {
+    #[serde(default)]
+    pub name: String,
+    #[serde(default)]
+    pub label: String,
+    #[serde(default)]
+    pub evidence: Vec<Evidence>,
+    #[serde(default)]
+    pub by: Vec<String>,
+}
+
+/// One evidence rule: an answer to a survey question, or a code in a coding source.
+#[derive(Debug, Clone, Deserialize)]
+pub struct Evidence {
+    #[serde(default)]
+    pub source: String,
+    #[serde(default)]
+    pub question: Option<String>,
+    #[serde(default)]
+    pub answer: Option<AnswerRule>,
+    #[serde(default)]
+    pub code: Option<String>,
+}
+
+/// `answer = "positive"`, `answer = "Agree"`, or `answer = ["Agree", "Strongly agree"]`.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(untagged)]
+pub enum AnswerRule {
+    One(String),
+    Many(Vec<String>),
+}
+
+impl AnswerRule {
+    /// True for the `"positive"` shorthand (the scale's positive levels).
+    pub fn is_positive(&self) -> bool {
+        matches!(self, AnswerRule::One(s) if s.eq_ignore_ascii_case("positive"))
+    }
+
+    pub fn values(&self) -> Vec<&str> {
+        match self {
+            AnswerRule::One(s) => vec![s.as_str()],
+            AnswerRule::Many(v) => v.iter().map(String::as_str).collect(),
+        }
+    }
+}
+
+/// The keys each table of the spec accepts, for "unknown key" errors and their hints.
+pub(crate) fn known_keys(context: &str) -> &'static [&'static str] {
+    match context {
+        "" => &[
+            "title",
+            "wave",
+            "confidence",
+            "privacy",
+            "limits",
+            "scales",
+            "sources",
+            "benefits",
+            "by",
+        ],
+        "privacy" => &["min_cell", "names"],
+        "limits" => &[
+            "max_file_bytes",
+            "max_entry_bytes",
+            "max_compression_ratio",
+            "max_shared_strings",
+            "max_cells",
+            "max_columns",
+            "max_rows",
+        ],
+        "scales.*" => &["levels", "positive", "missing", "aliases", "codes"],
+        "sources.#" => &[
+            "name",
+            "group",
+            "kind",
+            "file",
+            "sheet",
+            "layout",
+            "id",
+            "attributes",
+            "questions",
+            "duplicates",
+            "code",
+            "excerpt",
+            "coder",
+            "quote",
+            "respondents",
+            "roster",
+            "codes",
+        ],
+        "sources.#.questions.#" => &["name", "column", "scale", "multi", "options", "kind"],
+        "sources.#.roster" => &["sheet", "id", "attributes"],
+        "benefits.#" => &["name", "label", "evidence", "by"],
+        "benefits.#.evidence.#" => &["source", "question", "answer", "code"],
+        _ => &[],
+    }
+}

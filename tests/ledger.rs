@@ -1,0 +1,252 @@
+//! The row ledger: every row of every input sheet is used or excluded with a reason.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use impactkit::model::{load_evaluation, AnswerStatus, Evaluation, Outcome};
+use impactkit::spec;
+
+fn fixture(rel: &str) -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("../shared/fixtures/real")
+        .join(rel)
+}
+
+fn load(dir: &Path, spec_text: &str) -> Evaluation {
+    let path = dir.join("evaluation.toml");
+    std::fs::write(&path, spec_text).unwrap();
+    let loaded = spec::load(&path).expect("spec parses");
+    assert!(!loaded.has_errors(), "{:#?}", loaded.diagnostics);
+    let eval = load_evaluation(&loaded);
+    assert!(!eval.has_errors(), "{:#?}", eval.diagnostics);
+    eval
+}
+
+/// Each (file, sheet) row from 1 to the last row in the ledger appears exactly once (for
+/// CSV: each record once).
+fn assert_every_row_once(eval: &Evaluation) {
+    for source in &eval.sources {
+        let mut per_sheet: BTreeMap<(&str, &str), Vec<(u32, u32)>> = BTreeMap::new();
+        for e in &source.ledger {
+            per_sheet
+                .entry((e.file.as_str(), e.sheet.as_str()))
+                .or_default()
+                .push((e.row, e.last_row));
+        }
+        for ((file, sheet), mut ranges) in per_sheet {
+            ranges.sort();
+            if file.ends_with(".csv") || file.ends_with(".tsv") {
+                // CSV rows are records, numbered by the line they start on; a quoted field
+                // may span lines, so line numbers have gaps. Each record appears once.
+                let starts: std::collections::BTreeSet<u32> = ranges.iter().map(|r| r.0).collect();
+                assert_eq!(
+                    starts.len(),
+                    ranges.len(),
+                    "{}: {file}: a record twice",
+                    source.name
+                );
+                continue;
+            }
+            let mut next = 1;
+            for (first, last) in ranges {
+                assert_eq!(
+                    first, next,
+                    "{}: {file} {sheet}: row {next} unaccounted or counted twice",
+                    source.name
+                );
+                next = last + 1;
+            }
+        }
+    }
+}
+
+fn outcome_count(eval: &Evaluation, source: &str, outcome: Outcome) -> u32 {
+    eval.source(source)
+        .unwrap()
+        .ledger
+        .iter()
+        .filter(|e| e.outcome == outcome)
+        .map(|e| e.rows())
+        .sum()
+}
+
+/// Counts from Python's csv module on the same file:
+/// `collections.Counter(r['impact_motivation_learning'] for r in csv.DictReader(f))` gives
+/// Agree 66, Strongly agree 54, NA 41, Neutral 10, Strongly disagree 3, Disagree 2 over 176
+/// records.
+#[test]
+fn carpentries_likert_fixture_is_accounted_for_and_normalised() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = fixture("likert/carpentries_longterm_2020_other_questions.csv");
+    let eval = load(
+        dir.path(),
+        &format!(
+            r#"title = "Carpentries long-term survey"
+[scales.agreement]
+levels = ["Strongly disagree", "Disagree", "Neither agree nor disagree", "Agree", "Strongly agree"]
+positive = ["Agree", "Strongly agree"]
+aliases = {{ "Neutral" = "Neither agree nor disagree" }}
+
+[[sources]]
+name = "learners"
+group = "Learners"
+file = '{}'
+questions = [
+  {{ name = "motivation", column = "impact_motivation_learning", scale = "agreement" }},
+  {{ name = "content", column = "workshop_attended_content", multi = ";" }},
+]
+"#,
+            file.display()
+        ),
+    );
+    assert_every_row_once(&eval);
+    assert_eq!(outcome_count(&eval, "learners", Outcome::Header), 1);
+    assert_eq!(outcome_count(&eval, "learners", Outcome::Used), 176);
+    assert_eq!(outcome_count(&eval, "learners", Outcome::Excluded), 0);
+
+    let source = eval.source("learners").unwrap();
+    let mut counts: BTreeMap<String, usize> = BTreeMap::new();
+    for a in source.answers.iter().filter(|a| a.question == "motivation") {
+        let key = match a.status {
+            AnswerStatus::Answered => a.value.clone().unwrap(),
+            AnswerStatus::Missing => "(missing)".into(),
+            AnswerStatus::Unknown => format!("(unknown) {}", a.raw),
+        };
+        *counts.entry(key).or_default() += 1;
+    }
+    let expected: BTreeMap<String, usize> = [
+        ("Agree", 66),
+        ("Strongly agree", 54),
+        ("(missing)", 41),
+        ("Neither agree nor disagree", 10),
+        ("Strongly disagree", 3),
+        ("Disagree", 2),
+    ]
+    .into_iter()
+    .map(|(k, v)| (k.to_string(), v))
+    .collect();
+    assert_eq!(counts, expected);
+    // The alias is traceable: ten changes from "Neutral".
+    let aliased = source
+        .changes
+        .iter()
+        .filter(|c| c.from == "Neutral" && c.to == "Neither agree nor disagree")
+        .count();
+    assert_eq!(aliased, 10);
+}
+
+/// The coded-comments matrix: 5 comments; openpyxl reads the codes as Category 1 on
+/// R_9RWrgh1F9m7488l, R_6FsLhwCAYml5NOJ, R_3OCWLC3rgTT1pgF; Category 2 on R_01HREuYKcsQtj5r,
+/// R_7U6eBR7waV8xr0N; Category 3 on R_9RWrgh1F9m7488l, R_7U6eBR7waV8xr0N.
+#[test]
+fn coded_comments_matrix_fixture_is_accounted_for() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = fixture("coding/QualtricsTools_Q5_Coded.xlsx");
+    let eval = load(
+        dir.path(),
+        &format!(
+            r#"title = "Coded comments"
+[[sources]]
+name = "comments"
+group = "Respondents"
+kind = "coding"
+layout = "matrix"
+file = '{}'
+id = "ResponseID"
+excerpt = "Please briefly state your position on fruit"
+codes = ["Category 1: Fruit are good", "Category 2: There should be more fruit.", "Category 3: Fruit should be replaced by vegetables"]
+"#,
+            file.display()
+        ),
+    );
+    assert_every_row_once(&eval);
+    assert_eq!(outcome_count(&eval, "comments", Outcome::Used), 5);
+    let source = eval.source("comments").unwrap();
+    assert_eq!(source.respondents.len(), 5);
+    let mut per_code: BTreeMap<&str, Vec<&str>> = BTreeMap::new();
+    for c in &source.codes {
+        per_code.entry(&c.code).or_default().push(&c.respondent);
+    }
+    assert_eq!(
+        per_code["Category 1: Fruit are good"],
+        [
+            "R_9RWrgh1F9m7488l",
+            "R_6FsLhwCAYml5NOJ",
+            "R_3OCWLC3rgTT1pgF"
+        ]
+    );
+    assert_eq!(
+        per_code["Category 2: There should be more fruit."],
+        ["R_01HREuYKcsQtj5r", "R_7U6eBR7waV8xr0N"]
+    );
+    assert_eq!(
+        per_code["Category 3: Fruit should be replaced by vegetables"],
+        ["R_9RWrgh1F9m7488l", "R_7U6eBR7waV8xr0N"]
+    );
+}
+
+/// 1,838 responses (SOURCES.md; openpyxl counts 1,839 rows with the header).
+#[test]
+fn google_forms_fixture_is_accounted_for() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = fixture("forms/rcs2019_english_google_forms.xlsx");
+    let eval = load(
+        dir.path(),
+        &format!(
+            r#"title = "R community survey"
+[[sources]]
+name = "rcs"
+group = "Respondents"
+file = '{}'
+sheet = "Form Responses 1"
+questions = [ {{ name = "when", column = "Timestamp", kind = "text" }} ]
+"#,
+            file.display()
+        ),
+    );
+    assert_every_row_once(&eval);
+    assert_eq!(outcome_count(&eval, "rcs", Outcome::Used), 1838);
+    assert_eq!(outcome_count(&eval, "rcs", Outcome::Header), 1);
+}
+
+/// Duplicate ids, blank rows and rows with no id are each excluded with their reason.
+#[test]
+fn exclusions_say_why() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("s.csv"),
+        "ID,Q\nA,Yes\n,No\n,\nB,No\nA,Yes again\n",
+    )
+    .unwrap();
+    let eval = load(
+        dir.path(),
+        r#"title = "t"
+[[sources]]
+name = "s"
+group = "g"
+file = "s.csv"
+id = "ID"
+questions = [ { name = "q", column = "Q" } ]
+"#,
+    );
+    assert_every_row_once(&eval);
+    let ledger = &eval.source("s").unwrap().ledger;
+    let reason = |row: u32| {
+        ledger
+            .iter()
+            .find(|e| e.row == row)
+            .and_then(|e| e.reason.clone())
+            .unwrap_or_default()
+    };
+    assert_eq!(reason(3), "no respondent id");
+    assert_eq!(reason(4), "blank row");
+    assert!(reason(2).starts_with("duplicate respondent id: \"A\" is also on line 6"));
+    let used: Vec<&str> = eval
+        .source("s")
+        .unwrap()
+        .respondents
+        .iter()
+        .map(|r| r.id.as_str())
+        .collect();
+    assert_eq!(used, ["B", "A"]);
+}
