@@ -250,3 +250,86 @@ questions = [ { name = "q", column = "Q" } ]
         .collect();
     assert_eq!(used, ["B", "A"]);
 }
+
+/// The sample's row counts, as openpyxl and Python's csv module count them: the attendee
+/// survey has 94 data rows (93 people, R037 twice), the interview coding sheet 86 rows and its
+/// roster 20, the facilitator survey 13, the staff CSV 6 records, the stakeholder matrix 7.
+#[test]
+fn every_row_of_the_sample_is_accounted_for() {
+    let spec_path = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("data/sample/evaluation.toml");
+    let loaded = spec::load(&spec_path).unwrap();
+    assert!(!loaded.has_errors(), "{:#?}", loaded.diagnostics);
+    let eval = load_evaluation(&loaded);
+    assert!(eval.diagnostics.is_empty(), "{:#?}", eval.diagnostics);
+    assert_every_row_once(&eval);
+    let expected = [
+        ("attendee_survey", 1, 93, 1, 93),
+        ("attendee_interviews", 2, 86 + 20, 0, 20),
+        ("facilitator_survey", 1, 13, 0, 13),
+        ("staff_survey", 1, 6, 0, 6),
+        ("stakeholder_interviews", 1, 7, 0, 7),
+    ];
+    for (name, header, used, excluded, respondents) in expected {
+        assert_eq!(
+            outcome_count(&eval, name, Outcome::Header),
+            header,
+            "{name}"
+        );
+        assert_eq!(outcome_count(&eval, name, Outcome::Used), used, "{name}");
+        assert_eq!(
+            outcome_count(&eval, name, Outcome::Excluded),
+            excluded,
+            "{name}"
+        );
+        assert_eq!(
+            eval.source(name).unwrap().respondent_count(),
+            respondents,
+            "{name}"
+        );
+    }
+    // The duplicate submission: R037's earlier row is excluded, the corrected one kept.
+    let survey = eval.source("attendee_survey").unwrap();
+    let dup: Vec<_> = survey
+        .ledger
+        .iter()
+        .filter(|e| e.outcome == Outcome::Excluded)
+        .collect();
+    assert_eq!(dup[0].respondent.as_deref(), Some("R037"));
+    assert!(dup[0]
+        .reason
+        .as_deref()
+        .unwrap()
+        .starts_with("duplicate respondent id"));
+
+    // The tidy tables have a row per fact.
+    use impactkit::model::frames;
+    assert_eq!(
+        frames::respondents(&eval).unwrap().height(),
+        93 + 20 + 13 + 6 + 7
+    );
+    let codes = frames::codes(&eval).unwrap();
+    let interview_codes = eval.source("attendee_interviews").unwrap().codes.len();
+    let matrix_codes = eval.source("stakeholder_interviews").unwrap().codes.len();
+    assert_eq!(codes.height(), interview_codes + matrix_codes);
+    // Stakeholder codes per column as the generator wrote them: 5, 3, 5, 3, 5, 5, 3, 2.
+    assert_eq!(matrix_codes, 5 + 3 + 5 + 3 + 5 + 5 + 3 + 2);
+    assert_eq!(interview_codes, 86);
+    let ledger = frames::ledger(&eval).unwrap();
+    assert_eq!(
+        ledger
+            .get_column_names()
+            .iter()
+            .map(|n| n.as_str())
+            .collect::<Vec<_>>(),
+        [
+            "source",
+            "file",
+            "sheet",
+            "row",
+            "last_row",
+            "respondent",
+            "outcome",
+            "reason"
+        ]
+    );
+}

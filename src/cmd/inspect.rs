@@ -65,8 +65,16 @@ fn print_text(out: &mut impl Write, d: &FileDescription) -> std::io::Result<()> 
         }
         for c in &sheet.columns {
             let detail = match &c.kind {
-                ColumnKind::Likert { scale, levels } => {
-                    format!("likert ({scale}: {})", levels.join(" < "))
+                ColumnKind::Likert {
+                    scale,
+                    levels,
+                    other,
+                } => {
+                    let mut text = format!("likert ({scale}: {})", levels.join(" < "));
+                    if !other.is_empty() {
+                        text.push_str(&format!("; also {}", other.join(", ")));
+                    }
+                    text
                 }
                 ColumnKind::MultiSelect { separator } => {
                     format!("multi_select (separator \"{separator}\")")

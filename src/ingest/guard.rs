@@ -97,7 +97,7 @@ fn corrupt(path: &Path, detail: impl Into<String>) -> IngestError {
 }
 
 /// Opens the zip container, mapping a damaged one to `Corrupt`.
-pub(crate) fn open_zip(path: &Path) -> Result<ZipArchive<BufReader<File>>, IngestError> {
+fn open_zip(path: &Path) -> Result<ZipArchive<BufReader<File>>, IngestError> {
     let file = File::open(path).map_err(|source| io_error(path, source))?;
     ZipArchive::new(BufReader::new(file)).map_err(|e| zip_error(path, e))
 }

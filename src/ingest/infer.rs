@@ -20,6 +20,9 @@ pub enum ColumnKind {
     Likert {
         scale: String,
         levels: Vec<String>,
+        /// Other answers seen beside the levels ("Don't know", "Not applicable"): candidates
+        /// for the scale's `missing` list.
+        other: Vec<String>,
     },
     SingleChoice,
     MultiSelect {
@@ -208,9 +211,6 @@ fn profile(name: &str, letter: String, cells: &[&Cell]) -> ColumnProfile {
         *counts.entry(text).or_default() += 1;
     }
     let distinct = counts.len();
-    let mut top: Vec<(String, usize)> = counts.iter().map(|(k, v)| (k.clone(), *v)).collect();
-    top.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
-    top.truncate(5);
     let header = normalise_header(name);
     let kind = if answered == 0 {
         ColumnKind::Empty
@@ -218,7 +218,8 @@ fn profile(name: &str, letter: String, cells: &[&Cell]) -> ColumnProfile {
         ColumnKind::Metadata
     } else if dates * 10 >= answered * 9 {
         ColumnKind::Datetime
-    } else if distinct == answered && answered > 1 && looks_like_id_header(&header) {
+    } else if distinct * 100 >= answered * 95 && answered > 1 && looks_like_id_header(&header) {
+        // Nearly unique: an id column, even with a duplicate submission in it.
         ColumnKind::Id
     } else if let Some(kind) = likert(&counts) {
         kind
@@ -235,6 +236,26 @@ fn profile(name: &str, letter: String, cells: &[&Cell]) -> ColumnProfile {
     } else {
         ColumnKind::FreeText
     };
+    // For a multi-select question the options are what a person wants to see, not the
+    // combinations people ticked.
+    let mut top: Vec<(String, usize)> = match &kind {
+        ColumnKind::MultiSelect { separator } => {
+            let mut parts: BTreeMap<String, usize> = BTreeMap::new();
+            for (v, n) in &counts {
+                for part in v
+                    .split(separator.trim())
+                    .map(str::trim)
+                    .filter(|p| !p.is_empty())
+                {
+                    *parts.entry(part.to_string()).or_default() += n;
+                }
+            }
+            parts.into_iter().collect()
+        }
+        _ => counts.iter().map(|(k, v)| (k.clone(), *v)).collect(),
+    };
+    top.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
+    top.truncate(5);
     ColumnProfile {
         name: name.to_string(),
         letter,
@@ -283,42 +304,52 @@ fn looks_like_datetime(text: &str) -> bool {
         })
 }
 
-/// A Likert scale when nearly all distinct values are levels of one known scale.
+/// Spellings that stand for a level of a known scale.
+const SYNONYMS: &[(&str, &str)] = &[("neutral", "neither agree nor disagree")];
+
+/// A Likert scale when nearly all answers are levels of one known scale.
 fn likert(counts: &BTreeMap<String, usize>) -> Option<ColumnKind> {
-    if counts.len() < 2 || counts.len() > 11 {
+    let mut by_key: BTreeMap<String, (String, usize)> = BTreeMap::new();
+    for (value, n) in counts {
+        let key = value.to_lowercase();
+        let key = SYNONYMS
+            .iter()
+            .find(|(alias, _)| *alias == key)
+            .map_or(key, |(_, level)| level.to_string());
+        let entry = by_key.entry(key).or_insert_with(|| (value.clone(), 0));
+        entry.1 += n;
+    }
+    if by_key.len() < 2 || by_key.len() > 12 {
         return None;
     }
     let total: usize = counts.values().sum();
     SCALES.iter().find_map(|(name, levels)| {
-        let matched: usize = counts
+        let rank = |key: &str| levels.iter().position(|l| *l == key);
+        let matched: usize = by_key
             .iter()
-            .filter(|(v, _)| levels.contains(&v.to_lowercase().as_str()))
-            .map(|(_, n)| n)
+            .filter(|(k, _)| rank(k).is_some())
+            .map(|(_, (_, n))| n)
             .sum();
-        let distinct_matched = counts
-            .keys()
-            .filter(|v| levels.contains(&v.to_lowercase().as_str()))
-            .count();
-        if distinct_matched >= 2 && matched * 10 >= total * 8 {
-            // Levels in scale order, spelled as in the data.
-            let mut present: Vec<(usize, String)> = counts
-                .keys()
-                .filter_map(|v| {
-                    levels
-                        .iter()
-                        .position(|l| *l == v.to_lowercase())
-                        .map(|p| (p, v.clone()))
-                })
-                .collect();
-            present.sort();
-            present.dedup_by(|a, b| a.0 == b.0);
-            Some(ColumnKind::Likert {
-                scale: name.to_string(),
-                levels: present.into_iter().map(|(_, v)| v).collect(),
-            })
-        } else {
-            None
+        let distinct_matched = by_key.keys().filter(|k| rank(k).is_some()).count();
+        if distinct_matched < 2 || matched * 10 < total * 8 {
+            return None;
         }
+        // Levels in scale order, each spelled as the data first spells it (in sort order).
+        let mut present: Vec<(usize, String)> = by_key
+            .iter()
+            .filter_map(|(k, (spelling, _))| rank(k).map(|r| (r, spelling.clone())))
+            .collect();
+        present.sort();
+        let other = by_key
+            .iter()
+            .filter(|(k, _)| rank(k).is_none())
+            .map(|(_, (spelling, _))| spelling.clone())
+            .collect();
+        Some(ColumnKind::Likert {
+            scale: name.to_string(),
+            levels: present.into_iter().map(|(_, v)| v).collect(),
+            other,
+        })
     })
 }
 
@@ -382,7 +413,8 @@ mod tests {
             kind_of("Q", &["Agree", "Strongly agree", "Neutral", "Agree", "NA"]),
             ColumnKind::Likert {
                 scale: "agreement".into(),
-                levels: vec!["Neutral".into(), "Agree".into(), "Strongly agree".into()]
+                levels: vec!["Neutral".into(), "Agree".into(), "Strongly agree".into()],
+                other: vec![],
             }
         );
         assert_eq!(
