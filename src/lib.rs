@@ -19,8 +19,10 @@
 //! assert_eq!(survey.respondents.len(), 93);
 //! ```
 
+pub mod analysis;
 pub mod diagnostic;
 pub mod ingest;
 pub mod limits;
 pub mod model;
+pub mod report;
 pub mod spec;

@@ -18,6 +18,8 @@ struct Cli {
 
 #[derive(Subcommand)]
 enum Command {
+    /// Write the impact report: Markdown, tables (CSV and Parquet) and results.json.
+    Report(cmd::report::Args),
     /// Check a spec and every file it names; list every problem with its location.
     Validate(cmd::validate::Args),
     /// Describe an export: sheets, layout, header rows, responses, each column's kind.
@@ -27,6 +29,7 @@ enum Command {
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
+        Command::Report(args) => cmd::report::run(args),
         Command::Validate(args) => cmd::validate::run(args),
         Command::Inspect(args) => cmd::inspect::run(args),
     };

@@ -1,4 +1,5 @@
 //! One file per subcommand: arguments, a call into the library, printing.
 
 pub mod inspect;
+pub mod report;
 pub mod validate;

@@ -44,6 +44,9 @@ pub(super) fn check(
         }
         out.benefit(spec, i, benefit);
     }
+    for (i, scale) in spec.reliability.iter().enumerate() {
+        out.reliability(spec, i, scale);
+    }
     out.out
 }
 
@@ -661,6 +664,81 @@ impl Checker<'_> {
                         Some(_) => {}
                     }
                 }
+            }
+        }
+    }
+}
+
+impl Checker<'_> {
+    fn reliability(&mut self, spec: &Spec, i: usize, scale: &super::ReliabilityScale) {
+        let at = |key: &str| spec_path!["reliability", i, key];
+        let what = format!("reliability scale {}", i + 1);
+        self.required(
+            at("name"),
+            !scale.name.trim().is_empty(),
+            &what,
+            "name the scale, e.g. name = \"wellbeing\"",
+        );
+        let Some(source) = spec.source(&scale.source) else {
+            let help =
+                match did_you_mean(&scale.source, spec.sources.iter().map(|s| s.name.as_str())) {
+                    Some(best) => format!("did you mean \"{best}\"?"),
+                    None => "name the survey source whose questions make up the scale".to_string(),
+                };
+            self.error(
+                at("source"),
+                format!("there is no source named \"{}\"", scale.source),
+                help,
+            );
+            return;
+        };
+        if scale.items.len() < 2 {
+            self.error(
+                at("items"),
+                format!(
+                    "reliability scale \"{}\" needs at least two items",
+                    scale.name
+                ),
+                "list the question names that are summed",
+            );
+        }
+        for (k, item) in scale.items.iter().enumerate() {
+            match source.questions.iter().find(|q| &q.name == item) {
+                None => {
+                    let help = match did_you_mean(
+                        item,
+                        source.questions.iter().map(|q| q.name.as_str()),
+                    ) {
+                        Some(best) => format!("did you mean \"{best}\"?"),
+                        None => "name questions of the source (their `name`)".to_string(),
+                    };
+                    self.error(
+                        spec_path!["reliability", i, "items", k],
+                        format!(
+                            "source \"{}\" has no question named \"{item}\"",
+                            source.name
+                        ),
+                        help,
+                    );
+                }
+                Some(q)
+                    if !matches!(
+                        q.effective_kind(),
+                        QuestionKind::Likert | QuestionKind::Number
+                    ) =>
+                {
+                    self.error(spec_path!["reliability", i, "items", k], format!("item \"{item}\" is a {} question; a scale item must be likert or number", q.effective_kind().name()), "");
+                }
+                Some(_) => {}
+            }
+        }
+        for (k, item) in scale.reverse.iter().enumerate() {
+            if !scale.items.contains(item) {
+                self.error(
+                    spec_path!["reliability", i, "reverse", k],
+                    format!("reverse-scored \"{item}\" is not one of the scale's items"),
+                    "",
+                );
             }
         }
     }

@@ -34,6 +34,11 @@ pub struct Spec {
     /// Respondent attributes every benefit is also broken down by.
     #[serde(default)]
     pub by: Vec<String>,
+    /// Multi-item scales to check for internal consistency (Cronbach's alpha).
+    #[serde(default)]
+    pub reliability: Vec<ReliabilityScale>,
+    #[serde(default)]
+    pub report: ReportSettings,
     /// The folder the spec file is in; relative paths resolve against it. Set by the loader.
     #[serde(skip)]
     pub base_dir: PathBuf,
@@ -63,6 +68,41 @@ impl Default for Privacy {
         Privacy {
             min_cell: default_min_cell(),
             names: Vec::new(),
+        }
+    }
+}
+
+/// A multi-item scale: several questions of one source whose scores are summed.
+#[derive(Debug, Clone, Deserialize)]
+pub struct ReliabilityScale {
+    #[serde(default)]
+    pub name: String,
+    #[serde(default)]
+    pub source: String,
+    /// Question names (Likert items are scored 1..k in scale order; number items as written).
+    #[serde(default)]
+    pub items: Vec<String>,
+    /// Items scored in reverse (a high answer means less of what the scale measures).
+    #[serde(default)]
+    pub reverse: Vec<String>,
+}
+
+/// How results are presented.
+#[derive(Debug, Clone, Deserialize)]
+pub struct ReportSettings {
+    /// At most this many quotes per code.
+    #[serde(default = "default_quotes_per_code")]
+    pub quotes_per_code: usize,
+}
+
+fn default_quotes_per_code() -> usize {
+    3
+}
+
+impl Default for ReportSettings {
+    fn default() -> Self {
+        ReportSettings {
+            quotes_per_code: default_quotes_per_code(),
         }
     }
 }
@@ -311,7 +351,11 @@ pub(crate) fn known_keys(context: &str) -> &'static [&'static str] {
             "sources",
             "benefits",
             "by",
+            "reliability",
+            "report",
         ],
+        "reliability.#" => &["name", "source", "items", "reverse"],
+        "report" => &["quotes_per_code"],
         "privacy" => &["min_cell", "names"],
         "limits" => &[
             "max_file_bytes",

@@ -1,0 +1,210 @@
+//! Question distributions: how every question was answered, one row per answer option.
+//!
+//! Likert and listed options appear even when nobody chose them (a zero is a finding);
+//! missing answers are a row of their own, outside the percentages. Multi-select percentages
+//! are of respondents who answered the question, so they may add up to more than 100%; the
+//! rows say so with `multiple = true`.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use statrs::statistics::{Data, Distribution, Max, Min, OrderStatistics};
+
+use crate::model::{AnswerStatus, Evaluation};
+use crate::spec::{QuestionKind, Spec};
+
+/// One answer option of one question.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct DistributionRow {
+    pub source: String,
+    pub question: String,
+    pub kind: &'static str,
+    /// The level or option; for the missing row, `(missing)`; for free text, `(answered)`.
+    pub value: String,
+    /// Position of the value in the scale or option list (0-based); missing comes last.
+    pub order: usize,
+    pub count: u64,
+    /// Respondents who answered the question (the denominator of `percent`).
+    pub answered: u64,
+    /// `count / answered` as 0–100; `None` for the missing row and when nobody answered.
+    pub percent: Option<f64>,
+    /// True for the row counting missing answers.
+    pub missing: bool,
+    /// True for multi-select questions: a respondent may be in several rows.
+    pub multiple: bool,
+    /// True for a value that is not a level or listed option (kept as written).
+    pub unlisted: bool,
+}
+
+/// A numeric question summarised.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct NumericSummary {
+    pub source: String,
+    pub question: String,
+    pub n: u64,
+    pub missing: u64,
+    pub mean: Option<f64>,
+    pub median: Option<f64>,
+    /// Quartiles by R's type 8 definition (median-unbiased; statrs' quantile).
+    pub q1: Option<f64>,
+    pub q3: Option<f64>,
+    pub min: Option<f64>,
+    pub max: Option<f64>,
+}
+
+pub const MISSING: &str = "(missing)";
+pub const ANSWERED: &str = "(answered)";
+
+/// Every question of every survey source, in spec order.
+pub fn question_distributions(
+    spec: &Spec,
+    eval: &Evaluation,
+) -> (Vec<DistributionRow>, Vec<NumericSummary>) {
+    let mut rows = Vec::new();
+    let mut numbers = Vec::new();
+    for source in &spec.sources {
+        let Some(data) = eval.source(&source.name) else {
+            continue;
+        };
+        for question in &source.questions {
+            let kind = question.effective_kind();
+            // Per respondent: answered?, and the set of values given.
+            let mut per_respondent: BTreeMap<&str, (bool, BTreeSet<&str>)> = data
+                .respondents
+                .iter()
+                .map(|r| (r.id.as_str(), (false, BTreeSet::new())))
+                .collect();
+            for a in data.answers.iter().filter(|a| a.question == question.name) {
+                let Some(entry) = per_respondent.get_mut(a.respondent.as_str()) else {
+                    continue;
+                };
+                if a.status != AnswerStatus::Missing {
+                    entry.0 = true;
+                    if let Some(v) = &a.value {
+                        entry.1.insert(v.as_str());
+                    }
+                }
+            }
+            let answered = per_respondent.values().filter(|(a, _)| *a).count() as u64;
+            let missing = per_respondent.len() as u64 - answered;
+            if kind == QuestionKind::Number {
+                let values: Vec<f64> = per_respondent
+                    .values()
+                    .flat_map(|(_, vs)| vs.iter().filter_map(|v| v.parse::<f64>().ok()))
+                    .collect();
+                numbers.push(numeric_summary(
+                    &source.name,
+                    &question.name,
+                    values,
+                    missing,
+                ));
+                continue;
+            }
+            let listed: Vec<String> = match kind {
+                QuestionKind::Likert => question
+                    .scale
+                    .as_ref()
+                    .and_then(|s| spec.scales.get(s))
+                    .map(|s| s.levels.clone())
+                    .unwrap_or_default(),
+                QuestionKind::Choice | QuestionKind::Multi => question.options.clone(),
+                _ => Vec::new(),
+            };
+            let mut counts: BTreeMap<&str, u64> = BTreeMap::new();
+            for (_, values) in per_respondent.values() {
+                for v in values {
+                    *counts.entry(v).or_default() += 1;
+                }
+            }
+            let row =
+                |value: String, order: usize, count: u64, is_missing: bool, unlisted: bool| {
+                    DistributionRow {
+                        source: source.name.clone(),
+                        question: question.name.clone(),
+                        kind: kind.name(),
+                        value,
+                        order,
+                        count,
+                        answered,
+                        percent: (!is_missing && answered > 0)
+                            .then(|| 100.0 * count as f64 / answered as f64),
+                        missing: is_missing,
+                        multiple: kind == QuestionKind::Multi,
+                        unlisted,
+                    }
+                };
+            let mut out = Vec::new();
+            if kind == QuestionKind::Text {
+                out.push(row(ANSWERED.to_string(), 0, answered, false, false));
+            } else {
+                for (i, level) in listed.iter().enumerate() {
+                    let count = counts.remove(level.as_str()).unwrap_or(0);
+                    out.push(row(level.clone(), i, count, false, false));
+                }
+                // Values not listed: most common first, then alphabetically.
+                let mut others: Vec<(&str, u64)> = counts.into_iter().collect();
+                others.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(b.0)));
+                for (i, (value, count)) in others.into_iter().enumerate() {
+                    out.push(row(
+                        value.to_string(),
+                        listed.len() + i,
+                        count,
+                        false,
+                        !listed.is_empty(),
+                    ));
+                }
+            }
+            let order = out.len();
+            out.push(row(MISSING.to_string(), order, missing, true, false));
+            rows.extend(out);
+        }
+    }
+    (rows, numbers)
+}
+
+fn numeric_summary(source: &str, question: &str, values: Vec<f64>, missing: u64) -> NumericSummary {
+    let n = values.len() as u64;
+    let mut data = Data::new(values);
+    let some = |x: f64| (n > 0 && x.is_finite()).then_some(x);
+    NumericSummary {
+        source: source.to_string(),
+        question: question.to_string(),
+        n,
+        missing,
+        mean: data.mean().and_then(some),
+        median: some(data.median()),
+        q1: some(data.lower_quartile()),
+        q3: some(data.upper_quartile()),
+        min: some(data.min()),
+        max: some(data.max()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// numpy 2.4.6 `np.quantile([5,6,4,3,2,6,5,5,1,0,6,4], [.25,.5,.75],
+    /// method="median_unbiased")` (R's type 8) = [2.41666667, 4.5, 5.58333333].
+    #[test]
+    fn quartiles_are_r_type_8() {
+        let s = numeric_summary(
+            "s",
+            "q",
+            vec![5.0, 6.0, 4.0, 3.0, 2.0, 6.0, 5.0, 5.0, 1.0, 0.0, 6.0, 4.0],
+            1,
+        );
+        assert!((s.q1.unwrap() - 2.416_666_666_7).abs() < 1e-9);
+        assert_eq!(s.median, Some(4.5));
+        assert!((s.q3.unwrap() - 5.583_333_333_3).abs() < 1e-9);
+        assert_eq!(
+            (s.n, s.missing, s.min, s.max),
+            (12, 1, Some(0.0), Some(6.0))
+        );
+    }
+
+    #[test]
+    fn no_numbers_no_summary_figures() {
+        let s = numeric_summary("s", "q", vec![], 3);
+        assert_eq!((s.n, s.mean, s.median, s.q1), (0, None, None, None));
+    }
+}

@@ -1,0 +1,265 @@
+//! Benefit tallies: for each benefit and source, how many showed it, out of how many.
+//!
+//! The tally rule is DESIGN.md's contract. A benefit is tallied per source: `n` is the number
+//! of that source's respondents for whom any of the source's evidence rules holds; `N` is the
+//! number with a non-missing answer to at least one of the source's evidence questions (for a
+//! coding source, everyone interviewed, coded or not). The percent is n/N and the interval is
+//! Wilson's at the spec's confidence.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use super::interval::wilson_interval;
+use crate::ingest::normalise::{clean_text, Meaning, ScaleMatcher};
+use crate::ingest::Cell;
+use crate::model::{AnswerStatus, Evaluation, SourceData};
+use crate::spec::{Benefit, Evidence, SourceKind, Spec};
+
+/// The value an attribute breakdown uses for a respondent whose attribute is blank.
+pub const NOT_RECORDED: &str = "(not recorded)";
+
+/// One benefit × source tally, for everyone in the source or for one attribute value.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct BenefitTally {
+    pub benefit: String,
+    pub label: String,
+    pub source: String,
+    pub group: String,
+    /// The attribute this row breaks the tally down by (`locality`), or `None` for the whole
+    /// source.
+    pub by: Option<String>,
+    /// The attribute's value for this row (`Northfield`).
+    pub by_value: Option<String>,
+    pub n: u64,
+    #[serde(rename = "N")]
+    pub total: u64,
+    /// n/N as a percentage (0–100); `None` when N is 0.
+    pub percent: Option<f64>,
+    /// Wilson interval bounds as percentages (0–100).
+    pub ci_low: Option<f64>,
+    pub ci_high: Option<f64>,
+}
+
+/// What one respondent contributes to a tally.
+#[derive(Debug, Clone, Copy, Default)]
+struct Contribution {
+    answered: bool,
+    holds: bool,
+}
+
+/// Every benefit tallied for every source it has evidence from, then broken down by each
+/// attribute in the benefit's `by` and the spec's `by`. Rows are in spec order.
+pub fn benefit_tallies(spec: &Spec, eval: &Evaluation) -> Vec<BenefitTally> {
+    let mut out = Vec::new();
+    for benefit in &spec.benefits {
+        for (source_name, rules) in evidence_by_source(benefit) {
+            let Some(data) = eval.source(source_name) else {
+                continue;
+            };
+            let contributions = match data.kind {
+                SourceKind::Survey => survey_contributions(spec, data, &rules),
+                SourceKind::Coding => coding_contributions(data, &rules),
+            };
+            let row = |by: Option<(&str, &str)>, n: u64, total: u64| {
+                tally_row(spec, benefit, data, by, n, total)
+            };
+            let (n, total) = count(contributions.values());
+            // A coding source declared with `respondents = N` may have interviewees with no
+            // code and no row: they are in N, not in n.
+            let unlisted = (data.respondent_count() - data.respondents.len()) as u64;
+            out.push(row(None, n, total + unlisted));
+            let mut attributes: Vec<&str> = benefit.by.iter().map(String::as_str).collect();
+            for a in &spec.by {
+                if !attributes.contains(&a.as_str()) {
+                    attributes.push(a);
+                }
+            }
+            for attribute in attributes {
+                let mut groups: BTreeMap<&str, Vec<Contribution>> = BTreeMap::new();
+                for r in &data.respondents {
+                    let value = r
+                        .attributes
+                        .get(attribute)
+                        .map_or(NOT_RECORDED, String::as_str);
+                    let c = contributions
+                        .get(r.id.as_str())
+                        .copied()
+                        .unwrap_or_default();
+                    groups.entry(value).or_default().push(c);
+                }
+                if unlisted > 0 {
+                    let missing = groups.entry(NOT_RECORDED).or_default();
+                    missing.extend((0..unlisted).map(|_| Contribution {
+                        answered: true,
+                        holds: false,
+                    }));
+                }
+                for (value, cs) in groups {
+                    let (n, total) = count(cs.iter());
+                    out.push(row(Some((attribute, value)), n, total));
+                }
+            }
+        }
+    }
+    out
+}
+
+fn count<'a>(contributions: impl Iterator<Item = &'a Contribution>) -> (u64, u64) {
+    contributions.fold((0, 0), |(n, total), c| {
+        (n + u64::from(c.holds), total + u64::from(c.answered))
+    })
+}
+
+fn tally_row(
+    spec: &Spec,
+    benefit: &Benefit,
+    data: &SourceData,
+    by: Option<(&str, &str)>,
+    n: u64,
+    total: u64,
+) -> BenefitTally {
+    let interval = wilson_interval(n, total, spec.confidence);
+    BenefitTally {
+        benefit: benefit.name.clone(),
+        label: benefit.label.clone(),
+        source: data.name.clone(),
+        group: data.group.clone(),
+        by: by.map(|(a, _)| a.to_string()),
+        by_value: by.map(|(_, v)| v.to_string()),
+        n,
+        total,
+        percent: (total > 0).then(|| 100.0 * n as f64 / total as f64),
+        ci_low: interval.map(|i| 100.0 * i.low),
+        ci_high: interval.map(|i| 100.0 * i.high),
+    }
+}
+
+/// A benefit's evidence rules grouped by source, in the order sources first appear.
+fn evidence_by_source(benefit: &Benefit) -> Vec<(&str, Vec<&Evidence>)> {
+    let mut out: Vec<(&str, Vec<&Evidence>)> = Vec::new();
+    for e in &benefit.evidence {
+        match out.iter_mut().find(|(s, _)| *s == e.source) {
+            Some((_, rules)) => rules.push(e),
+            None => out.push((&e.source, vec![e])),
+        }
+    }
+    out
+}
+
+/// An answer rule resolved to the values that satisfy it, as the answers table spells them.
+struct AnswerRule<'a> {
+    question: &'a str,
+    /// Likert levels as the scale spells them (exact match).
+    levels: BTreeSet<String>,
+    /// Options and choices, compared case-insensitively after cleaning.
+    folded: BTreeSet<String>,
+}
+
+fn resolve_rule<'a>(spec: &Spec, data: &SourceData, e: &'a Evidence) -> Option<AnswerRule<'a>> {
+    let question_name = e.question.as_deref()?;
+    let answer = e.answer.as_ref()?;
+    let question = spec
+        .source(&data.name)?
+        .questions
+        .iter()
+        .find(|q| q.name == question_name)?;
+    let scale = question.scale.as_ref().and_then(|s| spec.scales.get(s));
+    let mut rule = AnswerRule {
+        question: question_name,
+        levels: BTreeSet::new(),
+        folded: BTreeSet::new(),
+    };
+    match scale {
+        Some(scale) if answer.is_positive() => {
+            rule.levels.extend(scale.positive.iter().cloned());
+        }
+        Some(scale) => {
+            let matcher = ScaleMatcher::new(scale);
+            for v in answer.values() {
+                if let Meaning::Value(level) = matcher.normalise(&Cell::Text(v.to_string())).meaning
+                {
+                    rule.levels.insert(level);
+                }
+            }
+        }
+        None => {
+            rule.folded.extend(answer.values().into_iter().map(fold));
+        }
+    }
+    Some(rule)
+}
+
+fn fold(text: &str) -> String {
+    clean_text(text).text.to_lowercase()
+}
+
+fn survey_contributions<'d>(
+    spec: &Spec,
+    data: &'d SourceData,
+    evidence: &[&Evidence],
+) -> BTreeMap<&'d str, Contribution> {
+    let rules: Vec<AnswerRule> = evidence
+        .iter()
+        .filter_map(|e| resolve_rule(spec, data, e))
+        .collect();
+    let mut out: BTreeMap<&str, Contribution> = data
+        .respondents
+        .iter()
+        .map(|r| (r.id.as_str(), Contribution::default()))
+        .collect();
+    for answer in &data.answers {
+        let matching: Vec<&AnswerRule> = rules
+            .iter()
+            .filter(|r| r.question == answer.question)
+            .collect();
+        if matching.is_empty() || answer.status == AnswerStatus::Missing {
+            continue;
+        }
+        let Some(c) = out.get_mut(answer.respondent.as_str()) else {
+            continue;
+        };
+        c.answered = true;
+        if let Some(value) = &answer.value {
+            let folded = fold(value);
+            if matching
+                .iter()
+                .any(|r| r.levels.contains(value) || r.folded.contains(&folded))
+            {
+                c.holds = true;
+            }
+        }
+    }
+    out
+}
+
+fn coding_contributions<'d>(
+    data: &'d SourceData,
+    evidence: &[&Evidence],
+) -> BTreeMap<&'d str, Contribution> {
+    let codes: BTreeSet<String> = evidence
+        .iter()
+        .filter_map(|e| e.code.as_deref())
+        .map(fold)
+        .collect();
+    // Everyone interviewed is in N, coded or not.
+    let mut out: BTreeMap<&str, Contribution> = data
+        .respondents
+        .iter()
+        .map(|r| {
+            (
+                r.id.as_str(),
+                Contribution {
+                    answered: true,
+                    holds: false,
+                },
+            )
+        })
+        .collect();
+    for excerpt in &data.codes {
+        if codes.contains(&fold(&excerpt.code)) {
+            if let Some(c) = out.get_mut(excerpt.respondent.as_str()) {
+                c.holds = true;
+            }
+        }
+    }
+    out
+}

@@ -1,0 +1,407 @@
+//! The report as Markdown, rendered from a template (built in, or the user's `--template`).
+//!
+//! The template receives plain, already-formatted figures: percentages with one decimal,
+//! "n of N" with suppressed counts as "fewer than k", so a replacement template cannot
+//! accidentally publish what suppression hid.
+
+use std::collections::BTreeMap;
+
+use minijinja::value::Serde;
+use minijinja::{Environment, Value};
+use serde::Serialize;
+
+use super::published::Published;
+use crate::analysis::publish::Hidden;
+use crate::spec::{QuestionKind, SourceKind, Spec};
+
+/// The built-in template.
+pub const DEFAULT_TEMPLATE: &str = include_str!("templates/impact-report.md.j2");
+
+#[derive(Serialize)]
+struct Context {
+    title: String,
+    wave: Option<String>,
+    version: &'static str,
+    confidence_percent: String,
+    min_cell: u32,
+    findings: Vec<String>,
+    sources: Vec<super::published::SourceOut>,
+    groups: Vec<GroupLine>,
+    benefits: Vec<BenefitLine>,
+    multi_questions: Vec<MultiQuestion>,
+    coding_sources: Vec<CodingSection>,
+    reliability: Vec<ReliabilityLine>,
+    agreement: Vec<AgreementLine>,
+    ledger: Vec<super::published::LedgerOut>,
+    missing_note: String,
+}
+
+#[derive(Serialize)]
+struct GroupLine {
+    group: String,
+    respondents: u64,
+    sources: u64,
+}
+
+#[derive(Serialize)]
+struct BenefitLine {
+    label: String,
+    source: String,
+    n_of_n: String,
+    percent: String,
+    interval: String,
+}
+
+#[derive(Serialize)]
+struct MultiQuestion {
+    title: String,
+    intro: String,
+    answered: String,
+    rows: Vec<ValueLine>,
+}
+
+#[derive(Serialize)]
+struct ValueLine {
+    value: String,
+    count: String,
+    percent: String,
+}
+
+#[derive(Serialize)]
+struct CodingSection {
+    source: String,
+    group: String,
+    respondents: String,
+    rows: Vec<CodeLine>,
+    breakdowns: Vec<Breakdown>,
+    /// Attributes with groups too small to show separately.
+    too_small: Vec<String>,
+}
+
+#[derive(Serialize)]
+struct CodeLine {
+    code: String,
+    interviewees: String,
+    percent: String,
+}
+
+#[derive(Serialize)]
+struct Breakdown {
+    attribute: String,
+    values: Vec<String>,
+    rows: Vec<BreakdownRow>,
+}
+
+#[derive(Serialize)]
+struct BreakdownRow {
+    code: String,
+    cells: Vec<String>,
+}
+
+#[derive(Serialize)]
+struct ReliabilityLine {
+    scale: String,
+    source: String,
+    alpha: String,
+    n_complete: u64,
+    n_excluded: u64,
+}
+
+#[derive(Serialize)]
+struct AgreementLine {
+    source: String,
+    coders: String,
+    alpha: String,
+    units: u64,
+}
+
+/// Renders the report with `template` (the built-in one when `None`).
+pub fn render(
+    spec: &Spec,
+    published: &Published,
+    template: Option<&str>,
+) -> Result<String, minijinja::Error> {
+    let mut env = Environment::new();
+    env.add_filter("cell", table_cell);
+    env.add_template("report", template.unwrap_or(DEFAULT_TEMPLATE))?;
+    let context = build_context(spec, published);
+    env.get_template("report")?
+        .render(Value::from(Serde(&context)))
+}
+
+/// Text made safe for a Markdown table cell: no live HTML, no column breaks, one line.
+pub fn table_cell(text: String) -> String {
+    text.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace('|', "\\|")
+        .replace(['\r', '\n'], " ")
+}
+
+fn percent(p: Option<f64>) -> String {
+    p.map_or_else(|| "—".to_string(), |p| format!("{p:.1}%"))
+}
+
+/// A count, or "—" where it is hidden (small, or revealing a small number).
+fn count(n: Option<u64>) -> String {
+    n.map_or_else(|| "—".to_string(), |n| n.to_string())
+}
+
+/// "77 of 91", or a truthful wording of a hidden count.
+fn n_of_n(n: Option<u64>, total: Option<u64>, k: u32, hidden: Option<Hidden>) -> String {
+    match (n, total, hidden) {
+        (Some(n), Some(t), _) => format!("{n} of {t}"),
+        (None, Some(t), Some(Hidden::Small)) => format!("fewer than {k} of {t}"),
+        (None, Some(t), Some(Hidden::Complement)) => {
+            format!("more than {} of {t}", t.saturating_sub(u64::from(k)))
+        }
+        (None, Some(t), _) => format!("— of {t}"),
+        (_, None, _) => format!("fewer than {k} in all"),
+    }
+}
+
+fn build_context(spec: &Spec, p: &Published) -> Context {
+    let k = spec.privacy.min_cell;
+    let confidence_percent = format!("{}", (spec.confidence * 100.0 * 10.0).round() / 10.0);
+    let benefits: Vec<BenefitLine> = p
+        .benefits
+        .iter()
+        .map(|b| BenefitLine {
+            label: b.label.clone(),
+            source: b.source.clone(),
+            n_of_n: n_of_n(b.n, b.total, k, b.hidden),
+            percent: percent(b.percent),
+            interval: match (b.ci_low, b.ci_high) {
+                (Some(lo), Some(hi)) => format!("{lo:.1}–{hi:.1}%"),
+                _ => "—".to_string(),
+            },
+        })
+        .collect();
+    let mut findings = Vec::new();
+    let mut seen = Vec::new();
+    for b in &p.benefits {
+        if seen.contains(&b.benefit) {
+            continue;
+        }
+        seen.push(b.benefit.clone());
+        let rows: Vec<String> = p
+            .benefits
+            .iter()
+            .filter(|r| r.benefit == b.benefit)
+            .map(|r| match (r.n, r.total, r.percent) {
+                (Some(n), Some(t), Some(pc)) => format!(
+                    "{n} of {t} in the {} ({pc:.0}%)",
+                    r.source.replace('_', " ")
+                ),
+                (_, Some(t), _) => format!(
+                    "{} in the {}",
+                    n_of_n(None, Some(t), k, r.hidden),
+                    r.source.replace('_', " ")
+                ),
+                _ => format!("fewer than {k} in the {}", r.source.replace('_', " ")),
+            })
+            .collect();
+        findings.push(format!(
+            "**{}**: {}.",
+            table_cell(b.label.clone()),
+            rows.join("; ")
+        ));
+    }
+    let mut groups: BTreeMap<String, (u64, u64)> = BTreeMap::new();
+    for s in &p.sources {
+        let e = groups.entry(s.group.clone()).or_default();
+        e.0 += s.respondents;
+        e.1 += 1;
+    }
+    let mut multi_questions = Vec::new();
+    for source in &spec.sources {
+        for q in source
+            .questions
+            .iter()
+            .filter(|q| q.effective_kind() == QuestionKind::Multi)
+        {
+            let mut rows: Vec<_> = p
+                .distributions
+                .iter()
+                .filter(|d| d.source == source.name && d.question == q.name && !d.missing)
+                .collect();
+            rows.sort_by(|a, b| b.count.cmp(&a.count).then_with(|| a.order.cmp(&b.order)));
+            let answered = rows.first().and_then(|r| r.answered);
+            multi_questions.push(MultiQuestion {
+                title: q.column.clone(),
+                intro: format!(
+                    "From the {} ({}).",
+                    source.name.replace('_', " "),
+                    source.group
+                ),
+                answered: count(answered),
+                rows: rows
+                    .into_iter()
+                    .map(|r| ValueLine {
+                        value: r.value.clone(),
+                        count: count(r.count),
+                        percent: percent(r.percent),
+                    })
+                    .collect(),
+            });
+        }
+    }
+    let mut coding_sources = Vec::new();
+    for source in spec.sources.iter().filter(|s| s.kind == SourceKind::Coding) {
+        let overall: Vec<_> = p
+            .codes
+            .iter()
+            .filter(|c| c.source == source.name && c.by.is_none())
+            .collect();
+        let mut rows: Vec<_> = overall.clone();
+        rows.sort_by(|a, b| {
+            b.interviewees
+                .cmp(&a.interviewees)
+                .then_with(|| a.code.cmp(&b.code))
+        });
+        let mut attributes: Vec<&str> = Vec::new();
+        for c in p.codes.iter().filter(|c| c.source == source.name) {
+            if let Some(a) = c.by.as_deref() {
+                if !attributes.contains(&a) {
+                    attributes.push(a);
+                }
+            }
+        }
+        let mut breakdowns = Vec::new();
+        let mut too_small = Vec::new();
+        for attribute in attributes {
+            // Groups too small to publish (their size is hidden) are left out, and said so.
+            let mut values: Vec<String> = Vec::new();
+            let mut dropped = false;
+            for c in p
+                .codes
+                .iter()
+                .filter(|c| c.source == source.name && c.by.as_deref() == Some(attribute))
+            {
+                let v = c.by_value.clone().unwrap_or_default();
+                if c.respondents.is_none() {
+                    dropped = true;
+                    continue;
+                }
+                if !values.contains(&v) {
+                    values.push(v);
+                }
+            }
+            if dropped {
+                too_small.push(attribute.to_string());
+            }
+            if values.len() < 2 {
+                continue;
+            }
+            let rows = rows
+                .iter()
+                .map(|o| BreakdownRow {
+                    code: o.code.clone(),
+                    cells: values
+                        .iter()
+                        .map(|v| {
+                            p.codes
+                                .iter()
+                                .find(|c| {
+                                    c.source == source.name
+                                        && c.code == o.code
+                                        && c.by.as_deref() == Some(attribute)
+                                        && c.by_value.as_deref() == Some(v.as_str())
+                                })
+                                .map_or_else(String::new, |c| {
+                                    // Breakdown cells are hidden for several reasons;
+                                    // "—" words them all truthfully.
+                                    let hidden = c.suppressed.then_some(Hidden::Secondary);
+                                    n_of_n(c.interviewees, c.respondents, k, hidden)
+                                })
+                        })
+                        .collect(),
+                })
+                .collect();
+            breakdowns.push(Breakdown {
+                attribute: attribute.to_string(),
+                values,
+                rows,
+            });
+        }
+        let respondents = overall.first().and_then(|c| c.respondents);
+        coding_sources.push(CodingSection {
+            source: source.name.clone(),
+            group: source.group.clone(),
+            respondents: count(respondents),
+            rows: rows
+                .into_iter()
+                .map(|c| CodeLine {
+                    code: c.code.clone(),
+                    interviewees: count(c.interviewees),
+                    percent: percent(c.percent),
+                })
+                .collect(),
+            breakdowns,
+            too_small,
+        });
+    }
+    let mut reliability: Vec<ReliabilityLine> = Vec::new();
+    for r in &p.reliability {
+        if reliability.iter().any(|x| x.scale == r.scale) {
+            continue;
+        }
+        reliability.push(ReliabilityLine {
+            scale: r.scale.clone(),
+            source: r.source.clone(),
+            alpha: r
+                .alpha
+                .map_or_else(|| "not defined".to_string(), |a| format!("{a:.2}")),
+            n_complete: r.n_complete.unwrap_or(0),
+            n_excluded: r.n_excluded.unwrap_or(0),
+        });
+    }
+    let agreement = p
+        .agreement
+        .iter()
+        .filter(|a| a.code.is_empty())
+        .map(|a| AgreementLine {
+            source: a.source.clone(),
+            coders: a.coders.clone(),
+            alpha: a
+                .krippendorff_alpha
+                .map_or_else(|| "not defined".to_string(), |x| format!("{x:.2}")),
+            units: a.units,
+        })
+        .collect();
+    let mut missing: Vec<String> = spec
+        .scales
+        .values()
+        .flat_map(|s| s.missing.iter().cloned())
+        .collect();
+    missing.extend(["NA", "N/A", "-99"].map(String::from));
+    missing.dedup();
+    Context {
+        title: spec.title.clone(),
+        wave: spec.wave.clone(),
+        version: env!("CARGO_PKG_VERSION"),
+        confidence_percent,
+        min_cell: k,
+        findings,
+        sources: p.sources.clone(),
+        groups: groups
+            .into_iter()
+            .map(|(group, (respondents, sources))| GroupLine {
+                group,
+                respondents,
+                sources,
+            })
+            .collect(),
+        benefits,
+        multi_questions,
+        coding_sources,
+        reliability,
+        agreement,
+        ledger: p.ledger.clone(),
+        missing_note: missing
+            .iter()
+            .map(|m| format!("\"{m}\""))
+            .collect::<Vec<_>>()
+            .join(", "),
+    }
+}

@@ -1,0 +1,283 @@
+//! The impact report: the folder DESIGN.md describes, written from a spec.
+//!
+//! `DIR/impact-report.md`, `DIR/tables/*.csv` and `*.parquet`, and `DIR/results.json`. Every
+//! published figure has passed small-number suppression. Identical inputs give
+//! byte-identical outputs: no timestamps, no hash-map order, no absolute paths.
+
+pub mod markdown;
+pub mod published;
+pub mod tables;
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use sha2::{Digest, Sha256};
+
+use crate::diagnostic::Diagnostic;
+use crate::model::validate::validate;
+use published::Published;
+
+/// Why a report could not be written.
+#[derive(Debug, thiserror::Error)]
+pub enum ReportError {
+    /// The spec or its data has errors; nothing was written.
+    #[error("the evaluation has {} error(s); run `impactkit validate` for the full list", .0.iter().filter(|d| d.is_error()).count())]
+    Invalid(Vec<Diagnostic>),
+    #[error("cannot write {}: {source}", path.display())]
+    Io {
+        path: PathBuf,
+        #[source]
+        source: std::io::Error,
+    },
+    #[error(transparent)]
+    Table(#[from] tables::TableError),
+    #[error("the report template failed: {0:#}")]
+    Template(#[from] minijinja::Error),
+}
+
+/// What was written, for the command to print.
+#[derive(Debug, Clone)]
+pub struct ReportOutput {
+    pub dir: PathBuf,
+    pub files: Vec<PathBuf>,
+    pub warnings: Vec<Diagnostic>,
+    pub published: Published,
+}
+
+/// The default output folder: `reports/<slug of the title>/`.
+pub fn default_dir(title: &str) -> PathBuf {
+    let mut slug = String::new();
+    for c in title.chars() {
+        if c.is_ascii_alphanumeric() {
+            slug.push(c.to_ascii_lowercase());
+        } else if !slug.ends_with('-') && !slug.is_empty() {
+            slug.push('-');
+        }
+    }
+    let slug = slug.trim_end_matches('-');
+    PathBuf::from("reports").join(if slug.is_empty() { "report" } else { slug })
+}
+
+/// Reads the spec and its data, computes, suppresses, and writes the report folder.
+pub fn write_report(
+    spec_path: &Path,
+    out: Option<&Path>,
+    template: Option<&str>,
+) -> Result<ReportOutput, ReportError> {
+    let checked = validate(spec_path);
+    let (Some(loaded), Some(eval)) = (&checked.spec, &checked.evaluation) else {
+        return Err(ReportError::Invalid(checked.diagnostics));
+    };
+    if checked.errors() > 0 {
+        return Err(ReportError::Invalid(checked.diagnostics));
+    }
+    let spec = &loaded.spec;
+    let mut hashes = BTreeMap::new();
+    for source in &eval.sources {
+        if let std::collections::btree_map::Entry::Vacant(slot) =
+            hashes.entry(source.file.display().to_string())
+        {
+            let bytes = std::fs::read(&source.file).map_err(|e| ReportError::Io {
+                path: source.file.clone(),
+                source: e,
+            })?;
+            slot.insert(hex_digest(&bytes));
+        }
+    }
+    let published = published::publish(spec, eval, &hashes);
+
+    let dir = out.map_or_else(|| default_dir(&spec.title), Path::to_path_buf);
+    let tables_dir = dir.join("tables");
+    std::fs::create_dir_all(&tables_dir).map_err(|source| ReportError::Io {
+        path: tables_dir.clone(),
+        source,
+    })?;
+    let mut files = Vec::new();
+    macro_rules! table {
+        ($name:literal, $rows:expr, [$($field:literal),* $(,)?]) => {{
+            tables::write_table(&tables_dir, $name, $rows, &[$($field),*])?;
+            files.push(tables_dir.join(concat!($name, ".csv")));
+            files.push(tables_dir.join(concat!($name, ".parquet")));
+        }};
+    }
+    table!(
+        "benefits",
+        &published.benefits,
+        [
+            "benefit",
+            "label",
+            "source",
+            "group",
+            "n",
+            "N",
+            "percent",
+            "ci_low",
+            "ci_high",
+            "suppressed"
+        ]
+    );
+    table!(
+        "benefits_by",
+        &published.benefits_by,
+        [
+            "benefit",
+            "label",
+            "source",
+            "group",
+            "by",
+            "by_value",
+            "n",
+            "N",
+            "percent",
+            "ci_low",
+            "ci_high",
+            "suppressed"
+        ]
+    );
+    table!(
+        "distributions",
+        &published.distributions,
+        [
+            "source",
+            "question",
+            "kind",
+            "value",
+            "order",
+            "count",
+            "answered",
+            "percent",
+            "missing",
+            "multiple",
+            "suppressed"
+        ]
+    );
+    table!(
+        "numeric",
+        &published.numeric,
+        [
+            "source",
+            "question",
+            "n",
+            "mean",
+            "q1",
+            "median",
+            "q3",
+            "suppressed"
+        ]
+    );
+    table!(
+        "codes",
+        &published.codes,
+        [
+            "source",
+            "code",
+            "by",
+            "by_value",
+            "interviewees",
+            "excerpts",
+            "respondents",
+            "percent",
+            "suppressed"
+        ]
+    );
+    table!(
+        "reliability",
+        &published.reliability,
+        [
+            "scale",
+            "source",
+            "alpha",
+            "n_complete",
+            "n_excluded",
+            "item",
+            "reversed",
+            "item_rest_correlation",
+            "alpha_if_dropped"
+        ]
+    );
+    table!(
+        "agreement",
+        &published.agreement,
+        [
+            "source",
+            "coders",
+            "code",
+            "units",
+            "percent_agreement",
+            "kappa",
+            "krippendorff_alpha"
+        ]
+    );
+    table!(
+        "ledger",
+        &published.ledger,
+        ["source", "file", "sheet", "outcome", "reason", "rows"]
+    );
+    table!(
+        "sources",
+        &published.sources,
+        [
+            "source",
+            "group",
+            "kind",
+            "file",
+            "sheet",
+            "sha256",
+            "respondents"
+        ]
+    );
+
+    let json_path = dir.join("results.json");
+    let json = serde_json::to_string_pretty(&published).unwrap_or_default() + "\n";
+    write_file(&json_path, json.as_bytes())?;
+    files.push(json_path);
+
+    let markdown = markdown::render(spec, &published, template)?;
+    let md_path = dir.join("impact-report.md");
+    write_file(&md_path, markdown.as_bytes())?;
+    files.push(md_path);
+
+    Ok(ReportOutput {
+        dir,
+        files,
+        warnings: checked.diagnostics.clone(),
+        published,
+    })
+}
+
+fn write_file(path: &Path, bytes: &[u8]) -> Result<(), ReportError> {
+    std::fs::write(path, bytes).map_err(|source| ReportError::Io {
+        path: path.to_path_buf(),
+        source,
+    })
+}
+
+fn hex_digest(bytes: &[u8]) -> String {
+    Sha256::digest(bytes)
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_default_folder_is_a_slug_of_the_title() {
+        assert_eq!(
+            default_dir("Living with Secondary Breast Cancer: impact evaluation"),
+            PathBuf::from("reports/living-with-secondary-breast-cancer-impact-evaluation")
+        );
+        assert_eq!(default_dir("!!!"), PathBuf::from("reports/report"));
+    }
+
+    /// `sha256sum` of the three bytes "abc".
+    #[test]
+    fn digests_are_sha256() {
+        assert_eq!(
+            hex_digest(b"abc"),
+            "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"
+        );
+    }
+}

@@ -1,0 +1,438 @@
+//! Every results table in the form it is published: small numbers suppressed, figures that
+//! would identify a person left out, one row per figure.
+
+use std::collections::BTreeMap;
+
+use crate::analysis::coders::coder_agreement;
+use crate::analysis::codes::{code_tallies, CodeTally};
+use crate::analysis::distributions::{question_distributions, DistributionRow, NumericSummary};
+use crate::analysis::publish::{publish_tallies, PublishedTally};
+use crate::analysis::scales::scale_reliability;
+use crate::analysis::suppression::{
+    distribution_suppression, proportion_suppression, suppress_table,
+};
+use crate::analysis::tallies::benefit_tallies;
+use crate::model::{Evaluation, SourceData};
+use crate::spec::{QuestionKind, Spec};
+
+/// `tables/benefits.csv`: one row per benefit × source (contract columns, in order).
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct BenefitRow {
+    pub benefit: String,
+    pub label: String,
+    pub source: String,
+    pub group: String,
+    pub n: Option<u64>,
+    #[serde(rename = "N")]
+    pub total: Option<u64>,
+    pub percent: Option<f64>,
+    pub ci_low: Option<f64>,
+    pub ci_high: Option<f64>,
+    pub suppressed: bool,
+    /// Why the row is hidden, for the report's wording; not a column.
+    #[serde(skip)]
+    pub hidden: Option<crate::analysis::publish::Hidden>,
+}
+
+/// `tables/distributions.csv`: one row per answer option of every question.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct DistributionOut {
+    pub source: String,
+    pub question: String,
+    pub kind: String,
+    pub value: String,
+    pub order: u64,
+    pub count: Option<u64>,
+    /// Respondents who answered (the percent's denominator).
+    pub answered: Option<u64>,
+    pub percent: Option<f64>,
+    pub missing: bool,
+    /// Multi-select: a respondent may count in several rows, so percents may add to over 100.
+    pub multiple: bool,
+    pub suppressed: bool,
+}
+
+/// `tables/numeric.csv`: numeric questions. Minimum and maximum are left out: an extreme
+/// value is one person's answer.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct NumericOut {
+    pub source: String,
+    pub question: String,
+    pub n: Option<u64>,
+    pub mean: Option<f64>,
+    pub q1: Option<f64>,
+    pub median: Option<f64>,
+    pub q3: Option<f64>,
+    pub suppressed: bool,
+}
+
+/// `tables/codes.csv`: interviewees and excerpts per code, overall and by attribute.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct CodeOut {
+    pub source: String,
+    pub code: String,
+    pub by: Option<String>,
+    pub by_value: Option<String>,
+    pub interviewees: Option<u64>,
+    pub excerpts: Option<u64>,
+    pub respondents: Option<u64>,
+    pub percent: Option<f64>,
+    pub suppressed: bool,
+}
+
+/// `tables/reliability.csv`: one row per scale item, with the scale's alpha on each.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct ReliabilityOut {
+    pub scale: String,
+    pub source: String,
+    pub alpha: Option<f64>,
+    pub n_complete: Option<u64>,
+    pub n_excluded: Option<u64>,
+    pub item: String,
+    pub reversed: bool,
+    pub item_rest_correlation: Option<f64>,
+    pub alpha_if_dropped: Option<f64>,
+}
+
+/// `tables/agreement.csv`: coders' agreement per code, and the overall alpha (code empty).
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct AgreementOut {
+    pub source: String,
+    pub coders: String,
+    pub code: String,
+    pub units: u64,
+    pub percent_agreement: Option<f64>,
+    pub kappa: Option<f64>,
+    pub krippendorff_alpha: Option<f64>,
+}
+
+/// `tables/ledger.csv`: what became of the rows of each input sheet, by reason.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct LedgerOut {
+    pub source: String,
+    pub file: String,
+    pub sheet: String,
+    pub outcome: String,
+    pub reason: String,
+    pub rows: u64,
+}
+
+/// `tables/sources.csv`: each source, its file's SHA-256 and its respondents.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct SourceOut {
+    pub source: String,
+    pub group: String,
+    pub kind: String,
+    pub file: String,
+    pub sheet: String,
+    pub sha256: String,
+    pub respondents: u64,
+}
+
+/// All published tables of one evaluation.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct Published {
+    pub benefits: Vec<BenefitRow>,
+    pub benefits_by: Vec<PublishedTally>,
+    pub distributions: Vec<DistributionOut>,
+    pub numeric: Vec<NumericOut>,
+    pub codes: Vec<CodeOut>,
+    pub reliability: Vec<ReliabilityOut>,
+    pub agreement: Vec<AgreementOut>,
+    pub ledger: Vec<LedgerOut>,
+    pub sources: Vec<SourceOut>,
+}
+
+/// Computes and suppresses every results table. `hashes` maps each input file (as the
+/// model names it) to its SHA-256.
+pub fn publish(spec: &Spec, eval: &Evaluation, hashes: &BTreeMap<String, String>) -> Published {
+    let k = spec.privacy.min_cell;
+    let tallies = publish_tallies(&benefit_tallies(spec, eval), k);
+    let (benefits_by, overall): (Vec<_>, Vec<_>) =
+        tallies.into_iter().partition(|t| t.by.is_some());
+    let benefits = overall
+        .into_iter()
+        .map(|t| BenefitRow {
+            benefit: t.benefit,
+            label: t.label,
+            source: t.source,
+            group: t.group,
+            n: t.n,
+            total: t.total,
+            percent: t.percent,
+            ci_low: t.ci_low,
+            ci_high: t.ci_high,
+            suppressed: t.suppressed,
+            hidden: t.hidden,
+        })
+        .collect();
+    let (rows, numbers) = question_distributions(spec, eval);
+    Published {
+        benefits,
+        benefits_by,
+        distributions: publish_distributions(spec, &rows, k),
+        numeric: numbers.iter().map(|n| publish_numeric(n, k)).collect(),
+        codes: publish_codes(&code_tallies(spec, eval), k),
+        reliability: reliability_rows(spec, eval),
+        agreement: agreement_rows(spec, eval),
+        ledger: eval.sources.iter().flat_map(ledger_rows).collect(),
+        sources: eval
+            .sources
+            .iter()
+            .map(|s| SourceOut {
+                source: s.name.clone(),
+                group: s.group.clone(),
+                kind: format!("{:?}", s.kind).to_lowercase(),
+                file: file_name(&s.file.display().to_string()),
+                sheet: s.sheet.clone(),
+                sha256: hashes
+                    .get(&s.file.display().to_string())
+                    .cloned()
+                    .unwrap_or_default(),
+                respondents: s.respondent_count() as u64,
+            })
+            .collect(),
+    }
+}
+
+/// The file's name without the folders it was read from (which may hold a user's name).
+fn file_name(path: &str) -> String {
+    std::path::Path::new(path)
+        .file_name()
+        .map_or_else(|| path.to_string(), |f| f.to_string_lossy().to_string())
+}
+
+fn publish_distributions(spec: &Spec, rows: &[DistributionRow], k: u32) -> Vec<DistributionOut> {
+    let mut out = Vec::new();
+    let mut i = 0;
+    while i < rows.len() {
+        let j = rows[i..]
+            .iter()
+            .position(|r| r.source != rows[i].source || r.question != rows[i].question)
+            .map_or(rows.len(), |p| i + p);
+        let group = &rows[i..j];
+        let kind = spec
+            .source(&group[0].source)
+            .and_then(|s| s.questions.iter().find(|q| q.name == group[0].question))
+            .map(|q| q.effective_kind());
+        // Not answering says nothing about a person's health or experience, so the missing
+        // row and the "answered" denominator are published as they are; the answers
+        // themselves are suppressed.
+        let hidden: Vec<bool> = if kind == Some(QuestionKind::Multi) {
+            group
+                .iter()
+                .map(|r| !r.missing && proportion_suppression(r.count, r.answered, k).hide_n)
+                .collect()
+        } else {
+            let answers: Vec<u64> = group
+                .iter()
+                .filter(|r| !r.missing)
+                .map(|r| r.count)
+                .collect();
+            let s = distribution_suppression(&answers, k);
+            let mut flags = s.counts.iter().map(|&h| h || s.total);
+            group
+                .iter()
+                .map(|r| !r.missing && flags.next().unwrap_or(true))
+                .collect()
+        };
+        for (r, hide) in group.iter().zip(hidden) {
+            out.push(DistributionOut {
+                source: r.source.clone(),
+                question: r.question.clone(),
+                kind: r.kind.to_string(),
+                value: r.value.clone(),
+                order: r.order as u64,
+                count: (!hide).then_some(r.count),
+                answered: Some(r.answered),
+                percent: if hide { None } else { r.percent },
+                missing: r.missing,
+                multiple: r.multiple,
+                suppressed: hide,
+            });
+        }
+        i = j;
+    }
+    out
+}
+
+fn publish_numeric(n: &NumericSummary, k: u32) -> NumericOut {
+    // Quartiles of a handful of answers come close to individual answers.
+    let hide = n.n > 0 && n.n < u64::from(k.max(1));
+    NumericOut {
+        source: n.source.clone(),
+        question: n.question.clone(),
+        n: (!hide).then_some(n.n),
+        mean: if hide { None } else { n.mean },
+        q1: if hide { None } else { n.q1 },
+        median: if hide { None } else { n.median },
+        q3: if hide { None } else { n.q3 },
+        suppressed: hide,
+    }
+}
+
+fn publish_codes(tallies: &[CodeTally], k: u32) -> Vec<CodeOut> {
+    let mut hide: Vec<(bool, bool)> = tallies
+        .iter()
+        .map(|t| {
+            let p = proportion_suppression(t.interviewees, t.respondents, k);
+            (p.hide_n, p.hide_total)
+        })
+        .collect();
+    // Secondary suppression across the groups of each attribute, per code.
+    for (i, overall) in tallies.iter().enumerate().filter(|(_, t)| t.by.is_none()) {
+        let mut attributes: Vec<&str> = Vec::new();
+        for t in tallies
+            .iter()
+            .filter(|t| t.source == overall.source && t.code == overall.code)
+        {
+            if let Some(a) = t.by.as_deref() {
+                if !attributes.contains(&a) {
+                    attributes.push(a);
+                }
+            }
+        }
+        for attribute in attributes {
+            let rows: Vec<usize> = tallies
+                .iter()
+                .enumerate()
+                .filter(|(_, t)| {
+                    t.source == overall.source
+                        && t.code == overall.code
+                        && t.by.as_deref() == Some(attribute)
+                })
+                .map(|(j, _)| j)
+                .collect();
+            let cells: Vec<Vec<u64>> = rows
+                .iter()
+                .map(|&j| {
+                    vec![
+                        tallies[j].interviewees,
+                        tallies[j]
+                            .respondents
+                            .saturating_sub(tallies[j].interviewees),
+                    ]
+                })
+                .collect();
+            let table = suppress_table(&cells, k);
+            for (r, &j) in rows.iter().enumerate() {
+                hide[j].0 |= table.cells[r].iter().any(|&h| h);
+                hide[j].1 |= table.row_totals[r];
+            }
+            hide[i].0 |= table.column_totals.iter().any(|&h| h);
+            hide[i].1 |= table.grand_total;
+        }
+    }
+    tallies
+        .iter()
+        .zip(hide)
+        .map(|(t, (hide_n, hide_total))| {
+            let hide_n = hide_n || hide_total;
+            CodeOut {
+                source: t.source.clone(),
+                code: t.code.clone(),
+                by: t.by.clone(),
+                by_value: t.by_value.clone(),
+                interviewees: (!hide_n).then_some(t.interviewees),
+                excerpts: (!hide_n).then_some(t.excerpts),
+                respondents: (!hide_total).then_some(t.respondents),
+                percent: if hide_n { None } else { t.percent },
+                suppressed: hide_n,
+            }
+        })
+        .collect()
+}
+
+fn reliability_rows(spec: &Spec, eval: &Evaluation) -> Vec<ReliabilityOut> {
+    let mut out = Vec::new();
+    for scale in scale_reliability(spec, eval) {
+        match &scale.result {
+            Some(r) => {
+                for item in &r.items {
+                    out.push(ReliabilityOut {
+                        scale: scale.name.clone(),
+                        source: scale.source.clone(),
+                        alpha: Some(r.alpha),
+                        n_complete: Some(r.n_complete as u64),
+                        n_excluded: Some(r.n_excluded as u64),
+                        item: item.name.clone(),
+                        reversed: item.reversed,
+                        item_rest_correlation: item.item_rest_correlation,
+                        alpha_if_dropped: item.alpha_if_dropped,
+                    });
+                }
+            }
+            None => out.push(ReliabilityOut {
+                scale: scale.name.clone(),
+                source: scale.source.clone(),
+                alpha: None,
+                n_complete: None,
+                n_excluded: None,
+                item: String::new(),
+                reversed: false,
+                item_rest_correlation: None,
+                alpha_if_dropped: None,
+            }),
+        }
+    }
+    out
+}
+
+fn agreement_rows(spec: &Spec, eval: &Evaluation) -> Vec<AgreementOut> {
+    let mut out = Vec::new();
+    for s in coder_agreement(spec, eval) {
+        let a = &s.agreement;
+        let coders = a.coders.join(" & ");
+        out.push(AgreementOut {
+            source: s.source.clone(),
+            coders: coders.clone(),
+            code: String::new(),
+            units: (a.respondents.len() * a.codes.len()) as u64,
+            percent_agreement: None,
+            kappa: None,
+            krippendorff_alpha: a.krippendorff_alpha,
+        });
+        for c in &a.codes {
+            out.push(AgreementOut {
+                source: s.source.clone(),
+                coders: coders.clone(),
+                code: c.code.clone(),
+                units: c.units as u64,
+                percent_agreement: Some(c.percent_agreement),
+                kappa: c.kappa,
+                krippendorff_alpha: None,
+            });
+        }
+    }
+    out
+}
+
+fn ledger_rows(source: &SourceData) -> Vec<LedgerOut> {
+    let mut counts: BTreeMap<(String, String, String, String), u64> = BTreeMap::new();
+    for e in &source.ledger {
+        let reason = e
+            .reason
+            .as_deref()
+            .map(|r| r.split(':').next().unwrap_or(r).to_string())
+            .unwrap_or_default();
+        *counts
+            .entry((
+                file_name(&e.file),
+                e.sheet.clone(),
+                e.outcome.name().to_string(),
+                reason,
+            ))
+            .or_default() += u64::from(e.rows());
+    }
+    counts
+        .into_iter()
+        .map(|((file, sheet, outcome, reason), rows)| LedgerOut {
+            source: source.name.clone(),
+            file,
+            sheet,
+            outcome,
+            reason,
+            rows,
+        })
+        .collect()
+}

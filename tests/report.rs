@@ -1,0 +1,163 @@
+//! `impactkit report`: the output folder, its contract table, reproducibility and safety.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use assert_cmd::Command;
+
+fn impactkit() -> Command {
+    Command::cargo_bin("impactkit").expect("the binary is built by cargo test")
+}
+
+fn root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+fn read_dir_bytes(dir: &Path) -> BTreeMap<PathBuf, Vec<u8>> {
+    let mut out = BTreeMap::new();
+    let mut stack = vec![dir.to_path_buf()];
+    while let Some(d) = stack.pop() {
+        for entry in std::fs::read_dir(&d).unwrap() {
+            let path = entry.unwrap().path();
+            if path.is_dir() {
+                stack.push(path);
+            } else {
+                out.insert(
+                    path.strip_prefix(dir).unwrap().to_path_buf(),
+                    std::fs::read(&path).unwrap(),
+                );
+            }
+        }
+    }
+    out
+}
+
+fn run_report(out: &Path) {
+    impactkit()
+        .args(["report", "data/sample/evaluation.toml", "--out"])
+        .arg(out)
+        .current_dir(root())
+        .assert()
+        .success();
+}
+
+/// The counts are the independent Python/openpyxl counts pinned in tests/tallies.rs; the
+/// facilitators' 11 of 12 is hidden because its complement (1) is below min_cell = 5.
+#[test]
+fn the_sample_report_writes_the_contract_folder() {
+    let dir = tempfile::tempdir().unwrap();
+    run_report(dir.path());
+    let report = std::fs::read_to_string(dir.path().join("impact-report.md")).unwrap();
+    for n in ["| 93 |", "| 20 |", "| 13 |", "| 6 |", "| 7 |"] {
+        assert!(
+            report.contains(n),
+            "sample size {n} missing from the report"
+        );
+    }
+    assert!(dir.path().join("results.json").is_file());
+    let csv = std::fs::read_to_string(dir.path().join("tables/benefits.csv")).unwrap();
+    let mut lines = csv.lines();
+    assert_eq!(
+        lines.next(),
+        Some("benefit,label,source,group,n,N,percent,ci_low,ci_high,suppressed")
+    );
+    let rows: Vec<Vec<String>> = csv::Reader::from_reader(csv.as_bytes())
+        .records()
+        .map(|r| r.unwrap().iter().map(str::to_string).collect())
+        .collect();
+    let row = |benefit: &str, source: &str| {
+        rows.iter()
+            .find(|r| r[0] == benefit && r[2] == source)
+            .unwrap_or_else(|| panic!("{benefit} {source}"))
+            .clone()
+    };
+    let isolation = row("reduced_isolation", "attendee_survey");
+    assert_eq!(
+        (&isolation[4][..], &isolation[5][..], &isolation[9][..]),
+        ("77", "91", "false")
+    );
+    let percent: f64 = isolation[6].parse().unwrap();
+    assert!((percent - 100.0 * 77.0 / 91.0).abs() < 1e-9);
+    let hidden = row("self_confidence", "facilitator_survey");
+    assert_eq!(
+        (
+            &hidden[4][..],
+            &hidden[5][..],
+            &hidden[6][..],
+            &hidden[7][..],
+            &hidden[9][..]
+        ),
+        ("", "12", "", "", "true")
+    );
+    assert!(report.contains("more than 7 of 12"));
+    let benefits: std::collections::BTreeSet<&str> = rows.iter().map(|r| r[0].as_str()).collect();
+    assert_eq!(benefits.len(), 7, "all seven benefits are tallied");
+}
+
+#[test]
+fn two_runs_give_identical_bytes() {
+    let a = tempfile::tempdir().unwrap();
+    let b = tempfile::tempdir().unwrap();
+    run_report(a.path());
+    run_report(b.path());
+    let (a, b) = (read_dir_bytes(a.path()), read_dir_bytes(b.path()));
+    assert_eq!(a.keys().collect::<Vec<_>>(), b.keys().collect::<Vec<_>>());
+    for (path, bytes) in &a {
+        assert!(bytes == &b[path], "{} differs between runs", path.display());
+    }
+}
+
+#[test]
+fn a_spec_with_errors_writes_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("e.toml"),
+        "title = \"t\"\n[[sources]]\nname = \"s\"\ngroup = \"g\"\nfile = \"missing.csv\"\n",
+    )
+    .unwrap();
+    impactkit()
+        .args(["report", "e.toml", "--out", "out"])
+        .current_dir(dir.path())
+        .assert()
+        .code(1);
+    assert!(!dir.path().join("out").exists());
+}
+
+/// Labels and codes come from people: a formula must not run in a spreadsheet and markup
+/// must not break the Markdown table or go live.
+#[test]
+fn untrusted_text_is_neutralised_in_tables_and_markdown() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("s.csv"),
+        "ID,Q\n1,Yes\n2,Yes\n3,Yes\n4,Yes\n5,Yes\n6,No\n7,No\n8,No\n9,No\n10,No\n",
+    )
+    .unwrap();
+    std::fs::write(
+        dir.path().join("e.toml"),
+        r#"title = "Safety"
+[[sources]]
+name = "s"
+group = "g"
+file = "s.csv"
+id = "ID"
+questions = [ { name = "q", column = "Q" } ]
+[[benefits]]
+name = "b"
+label = "=HYPERLINK(\"http://x\") | <script>alert(1)</script>"
+evidence = [ { source = "s", question = "q", answer = "Yes" } ]
+"#,
+    )
+    .unwrap();
+    impactkit()
+        .args(["report", "e.toml", "--out", "out"])
+        .current_dir(dir.path())
+        .assert()
+        .success();
+    let csv = std::fs::read_to_string(dir.path().join("out/tables/benefits.csv")).unwrap();
+    assert!(csv.contains("\"'=HYPERLINK("), "{csv}");
+    let md = std::fs::read_to_string(dir.path().join("out/impact-report.md")).unwrap();
+    assert!(!md.contains("<script>"), "{md}");
+    assert!(md.contains("&lt;script&gt;"), "{md}");
+    assert!(md.contains("\\|"), "{md}");
+}
