@@ -92,6 +92,9 @@ fn the_sample_report_writes_the_contract_folder() {
     assert!(report.contains("more than 7 of 12"));
     let benefits: std::collections::BTreeSet<&str> = rows.iter().map(|r| r[0].as_str()).collect();
     assert_eq!(benefits.len(), 7, "all seven benefits are tallied");
+    // `sha256sum data/sample/staff_survey.csv`, so the report can be tied to its inputs.
+    let sources = std::fs::read_to_string(dir.path().join("tables/sources.csv")).unwrap();
+    assert!(sources.contains("681cd0bd8f7fabe70c1b7263f9e5296bf1c48083bfe2c2e34afc6543d595f47c"));
 }
 
 #[test]

@@ -382,3 +382,56 @@ fn sample_coder_agreement_matches_sklearn_and_krippendorff() {
     assert_eq!(get("Welcoming atmosphere").percent_agreement, 100.0);
     assert_eq!(a.codes.len(), 13);
 }
+
+/// The real fixtures: Python's csv module counts impact_motivation_learning as Agree 66,
+/// Strongly agree 54, NA 41 over 176 records, so "positive" is 120 of 135; openpyxl reads
+/// Category 1 on 3 of the 5 coded comments.
+#[test]
+fn tallies_on_the_real_likert_and_coded_comment_fixtures() {
+    let fixtures = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../shared/fixtures/real");
+    let dir = tempfile::tempdir().unwrap();
+    let text = format!(
+        r#"title = "Real fixtures"
+[scales.agreement]
+levels = ["Strongly disagree", "Disagree", "Neither agree nor disagree", "Agree", "Strongly agree"]
+positive = ["Agree", "Strongly agree"]
+aliases = {{ "Neutral" = "Neither agree nor disagree" }}
+
+[[sources]]
+name = "learners"
+group = "Learners"
+file = '{}'
+questions = [ {{ name = "motivation", column = "impact_motivation_learning", scale = "agreement" }} ]
+
+[[sources]]
+name = "comments"
+group = "Respondents"
+kind = "coding"
+layout = "matrix"
+file = '{}'
+id = "ResponseID"
+codes = ["Category 1: Fruit are good", "Category 2: There should be more fruit."]
+
+[[benefits]]
+name = "motivation"
+label = "More motivated to learn"
+evidence = [ {{ source = "learners", question = "motivation", answer = "positive" }} ]
+
+[[benefits]]
+name = "fruit"
+label = "Fruit are good"
+evidence = [ {{ source = "comments", code = "Category 1: Fruit are good" }} ]
+"#,
+        fixtures
+            .join("likert/carpentries_longterm_2020_other_questions.csv")
+            .display(),
+        fixtures
+            .join("coding/QualtricsTools_Q5_Coded.xlsx")
+            .display()
+    );
+    let t = tallies_for(&dir.path().join("evaluation.toml"), text);
+    let m = find(&t, "motivation", "learners", None);
+    assert_eq!((m.n, m.total), (120, 135));
+    let f = find(&t, "fruit", "comments", None);
+    assert_eq!((f.n, f.total), (3, 5));
+}

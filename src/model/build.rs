@@ -998,7 +998,9 @@ fn match_option(text: &str, options: &[String]) -> (String, AnswerStatus) {
 pub fn split_multi(text: &str, sep: &str, options: &[String]) -> Vec<String> {
     let mut sorted: Vec<String> = options.iter().map(|o| clean_text(o).text).collect();
     sorted.sort_by_key(|o| std::cmp::Reverse(o.len()));
-    let lower = text.to_lowercase();
+    // ASCII case folding keeps byte offsets equal between `text` and `lower`; full Unicode
+    // lower-casing can change lengths ("İ") and would misalign the slices.
+    let lower = text.to_ascii_lowercase();
     let trimmed_sep = sep.trim();
     let mut parts = Vec::new();
     let mut pos = 0;
@@ -1015,7 +1017,7 @@ pub fn split_multi(text: &str, sep: &str, options: &[String]) -> Vec<String> {
             break;
         }
         let known = sorted.iter().find(|o| {
-            let o_lower = o.to_lowercase();
+            let o_lower = o.to_ascii_lowercase();
             lower[pos..].starts_with(&o_lower) && {
                 let after = lower[pos + o_lower.len()..].trim_start();
                 after.is_empty() || (!trimmed_sep.is_empty() && after.starts_with(trimmed_sep))
@@ -1064,6 +1066,17 @@ mod tests {
             ),
             vec!["Data cleaning, wrangling", "Visualization", "Other thing"]
         );
+    }
+
+    /// Regression: full lower-casing of "İ" changes its byte length and misaligned slices.
+    #[test]
+    fn multi_select_with_non_ascii_text_does_not_misalign() {
+        let options = vec!["İzmir group".to_string(), "Café".to_string()];
+        assert_eq!(
+            split_multi("İzmir group; café; Ünknown", ";", &options),
+            vec!["İzmir group", "café", "Ünknown"]
+        );
+        assert_eq!(split_multi("İİİ;x", ";", &[]), vec!["İİİ", "x"]);
     }
 
     #[test]

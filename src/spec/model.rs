@@ -37,8 +37,6 @@ pub struct Spec {
     /// Multi-item scales to check for internal consistency (Cronbach's alpha).
     #[serde(default)]
     pub reliability: Vec<ReliabilityScale>,
-    #[serde(default)]
-    pub report: ReportSettings,
     /// The folder the spec file is in; relative paths resolve against it. Set by the loader.
     #[serde(skip)]
     pub base_dir: PathBuf,
@@ -85,26 +83,6 @@ pub struct ReliabilityScale {
     /// Items scored in reverse (a high answer means less of what the scale measures).
     #[serde(default)]
     pub reverse: Vec<String>,
-}
-
-/// How results are presented.
-#[derive(Debug, Clone, Deserialize)]
-pub struct ReportSettings {
-    /// At most this many quotes per code.
-    #[serde(default = "default_quotes_per_code")]
-    pub quotes_per_code: usize,
-}
-
-fn default_quotes_per_code() -> usize {
-    3
-}
-
-impl Default for ReportSettings {
-    fn default() -> Self {
-        ReportSettings {
-            quotes_per_code: default_quotes_per_code(),
-        }
-    }
 }
 
 /// An ordered answer scale such as agreement.
@@ -352,10 +330,8 @@ pub(crate) fn known_keys(context: &str) -> &'static [&'static str] {
             "benefits",
             "by",
             "reliability",
-            "report",
         ],
         "reliability.#" => &["name", "source", "items", "reverse"],
-        "report" => &["quotes_per_code"],
         "privacy" => &["min_cell", "names"],
         "limits" => &[
             "max_file_bytes",
