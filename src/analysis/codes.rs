@@ -2,6 +2,7 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
+use super::tallies::{fold, NOT_RECORDED};
 use crate::model::{Evaluation, SourceData};
 use crate::spec::{SourceKind, Spec};
 
@@ -43,16 +44,23 @@ pub fn code_tallies(spec: &Spec, eval: &Evaluation) -> Vec<CodeTally> {
             .iter()
             .flat_map(|r| r.attributes.keys().map(String::as_str))
             .collect();
+        // Interviewees declared with `respondents = N` but never coded have no attributes:
+        // like the benefit tallies, they belong to the "(not recorded)" group.
+        let unlisted = (data.respondent_count() - data.respondents.len()) as u64;
         let tally = |code: &str, by: Option<(&str, &str)>, members: Option<&BTreeSet<&str>>| {
             let excerpts: Vec<_> = data
                 .codes
                 .iter()
-                .filter(|c| c.code.eq_ignore_ascii_case(code))
+                .filter(|c| fold(&c.code) == fold(code))
                 .filter(|c| members.is_none_or(|m| m.contains(c.respondent.as_str())))
                 .collect();
             let interviewees: BTreeSet<&str> =
                 excerpts.iter().map(|c| c.respondent.as_str()).collect();
-            let respondents = members.map_or(data.respondent_count(), |m| m.len()) as u64;
+            let respondents = match (members, by) {
+                (None, _) => data.respondent_count() as u64,
+                (Some(m), Some((_, NOT_RECORDED))) => m.len() as u64 + unlisted,
+                (Some(m), _) => m.len() as u64,
+            };
             CodeTally {
                 source: data.name.clone(),
                 code: code.to_string(),
@@ -74,8 +82,11 @@ pub fn code_tallies(spec: &Spec, eval: &Evaluation) -> Vec<CodeTally> {
                 let value = r
                     .attributes
                     .get(attribute)
-                    .map_or(super::tallies::NOT_RECORDED, String::as_str);
+                    .map_or(NOT_RECORDED, String::as_str);
                 groups.entry(value).or_default().insert(r.id.as_str());
+            }
+            if unlisted > 0 {
+                groups.entry(NOT_RECORDED).or_default();
             }
             for (value, members) in &groups {
                 for code in &codes {
@@ -95,7 +106,7 @@ pub fn code_matrix(spec: &Spec, eval: &Evaluation) -> Vec<MatrixCell> {
         let mut counts: BTreeMap<(&str, String), u64> = BTreeMap::new();
         for c in &data.codes {
             *counts
-                .entry((c.respondent.as_str(), c.code.to_lowercase()))
+                .entry((c.respondent.as_str(), fold(&c.code)))
                 .or_default() += 1;
         }
         let codes = code_order(spec, data);
@@ -111,10 +122,7 @@ pub fn code_matrix(spec: &Spec, eval: &Evaluation) -> Vec<MatrixCell> {
                     source: data.name.clone(),
                     respondent: person.to_string(),
                     code: code.clone(),
-                    excerpts: counts
-                        .get(&(person, code.to_lowercase()))
-                        .copied()
-                        .unwrap_or(0),
+                    excerpts: counts.get(&(person, fold(code))).copied().unwrap_or(0),
                 });
             }
         }
@@ -125,7 +133,7 @@ pub fn code_matrix(spec: &Spec, eval: &Evaluation) -> Vec<MatrixCell> {
 pub(crate) fn code_order(spec: &Spec, data: &SourceData) -> Vec<String> {
     let mut codes: Vec<String> = Vec::new();
     let mut add = |code: &str| {
-        if !codes.iter().any(|c| c.eq_ignore_ascii_case(code)) {
+        if !codes.iter().any(|c| fold(c) == fold(code)) {
             codes.push(code.to_string());
         }
     };

@@ -89,66 +89,82 @@ impl PublishedTally {
     }
 }
 
-/// Applies small-number suppression to benefit tallies (overall rows and breakdowns alike),
-/// keeping their order. `min_cell` 0 or 1 publishes everything.
-pub fn publish_tallies(tallies: &[BenefitTally], min_cell: u32) -> Vec<PublishedTally> {
-    let mut hide: Vec<(bool, bool)> = tallies
+/// A proportion to publish, with the breakdown it belongs to: rows with the same `key` and
+/// `by = None` are the overall figure of that key; rows with `by = Some(attribute)` break it
+/// down by that attribute's values.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Proportion<'a, K> {
+    pub key: K,
+    pub by: Option<&'a str>,
+    pub n: u64,
+    pub total: u64,
+}
+
+/// What to hide of each proportion: `(hide_n, hide_total)`, in input order.
+///
+/// Primary suppression per row (n, N − n or N small); then, for each key and attribute, the
+/// breakdown is a table whose rows are the attribute's values and whose columns are n and
+/// N − n, with the overall row as its totals, and secondary suppression makes sure no hidden
+/// cell can be worked back from the published ones.
+pub fn suppress_proportions<K: PartialEq>(
+    rows: &[Proportion<'_, K>],
+    min_cell: u32,
+) -> Vec<(bool, bool)> {
+    let mut hide: Vec<(bool, bool)> = rows
         .iter()
-        .map(|t| {
-            let p = proportion_suppression(t.n, t.total, min_cell);
+        .map(|r| {
+            let p = proportion_suppression(r.n, r.total, min_cell);
             (p.hide_n, p.hide_total)
         })
         .collect();
-    // Each overall row with its breakdown rows, one table per (benefit, source, attribute).
-    for (i, overall) in tallies.iter().enumerate() {
-        if overall.by.is_some() {
-            continue;
-        }
+    for (i, overall) in rows.iter().enumerate().filter(|(_, r)| r.by.is_none()) {
         let mut attributes: Vec<&str> = Vec::new();
-        for t in tallies.iter().filter(|t| same_tally(t, overall)) {
-            if let Some(a) = t.by.as_deref() {
+        for r in rows.iter().filter(|r| r.key == overall.key) {
+            if let Some(a) = r.by {
                 if !attributes.contains(&a) {
                     attributes.push(a);
                 }
             }
         }
         for attribute in attributes {
-            let rows: Vec<usize> = tallies
-                .iter()
-                .enumerate()
-                .filter(|(_, t)| same_tally(t, overall) && t.by.as_deref() == Some(attribute))
-                .map(|(j, _)| j)
+            let members: Vec<usize> = (0..rows.len())
+                .filter(|&j| rows[j].key == overall.key && rows[j].by == Some(attribute))
                 .collect();
-            let cells: Vec<Vec<u64>> = rows
+            let cells: Vec<Vec<u64>> = members
                 .iter()
-                .map(|&j| {
-                    vec![
-                        tallies[j].n,
-                        tallies[j].total - tallies[j].n.min(tallies[j].total),
-                    ]
-                })
+                .map(|&j| vec![rows[j].n, rows[j].total.saturating_sub(rows[j].n)])
                 .collect();
             let table = suppress_table(&cells, min_cell);
-            for (k, &j) in rows.iter().enumerate() {
-                let cell_hidden = table.cells[k].iter().any(|&h| h);
-                hide[j].0 |= cell_hidden;
+            for (k, &j) in members.iter().enumerate() {
+                hide[j].0 |= table.cells[k].iter().any(|&h| h);
                 hide[j].1 |= table.row_totals[k];
             }
             hide[i].0 |= table.column_totals.iter().any(|&h| h);
             hide[i].1 |= table.grand_total;
         }
     }
+    hide
+}
+
+/// Applies small-number suppression to benefit tallies (overall rows and breakdowns alike),
+/// keeping their order. `min_cell` 0 or 1 publishes everything.
+pub fn publish_tallies(tallies: &[BenefitTally], min_cell: u32) -> Vec<PublishedTally> {
+    let proportions: Vec<Proportion<'_, (&str, &str)>> = tallies
+        .iter()
+        .map(|t| Proportion {
+            key: (t.benefit.as_str(), t.source.as_str()),
+            by: t.by.as_deref(),
+            n: t.n,
+            total: t.total,
+        })
+        .collect();
     tallies
         .iter()
-        .zip(hide)
+        .zip(suppress_proportions(&proportions, min_cell))
         .map(|(t, (hide_n, hide_total))| {
             PublishedTally::from_tally(t, hide_n, hide_total, min_cell)
         })
         .collect()
-}
-
-fn same_tally(a: &BenefitTally, b: &BenefitTally) -> bool {
-    a.benefit == b.benefit && a.source == b.source
 }
 
 #[cfg(test)]

@@ -146,12 +146,40 @@ fn evidence_by_source(benefit: &Benefit) -> Vec<(&str, Vec<&Evidence>)> {
 }
 
 /// An answer rule resolved to the values that satisfy it, as the answers table spells them.
-struct AnswerRule<'a> {
-    question: &'a str,
+pub(crate) struct AnswerRule<'a> {
+    pub(crate) question: &'a str,
     /// Likert levels as the scale spells them (exact match).
     levels: BTreeSet<String>,
     /// Options and choices, compared case-insensitively after cleaning.
     folded: BTreeSet<String>,
+}
+
+impl AnswerRule<'_> {
+    /// Whether an answer (as the answers table spells it) satisfies the rule.
+    pub(crate) fn matches(&self, value: &str) -> bool {
+        self.levels.contains(value) || self.folded.contains(&fold(value))
+    }
+}
+
+/// The survey evidence rules of `benefit` for `source`, resolved; `None` unless the source is
+/// a survey and every rule resolves.
+pub(crate) fn survey_rules<'a>(
+    spec: &Spec,
+    data: &SourceData,
+    benefit: &'a Benefit,
+) -> Option<Vec<AnswerRule<'a>>> {
+    let evidence: Vec<&Evidence> = benefit
+        .evidence
+        .iter()
+        .filter(|e| e.source == data.name)
+        .collect();
+    if data.kind != SourceKind::Survey || evidence.is_empty() {
+        return None;
+    }
+    evidence
+        .into_iter()
+        .map(|e| resolve_rule(spec, data, e))
+        .collect()
 }
 
 fn resolve_rule<'a>(spec: &Spec, data: &SourceData, e: &'a Evidence) -> Option<AnswerRule<'a>> {
@@ -169,12 +197,16 @@ fn resolve_rule<'a>(spec: &Spec, data: &SourceData, e: &'a Evidence) -> Option<A
         folded: BTreeSet::new(),
     };
     match scale {
-        Some(scale) if answer.is_positive() => {
-            rule.levels.extend(scale.positive.iter().cloned());
-        }
         Some(scale) => {
+            // Spelled as the spec's author wrote them ("agree"); matched to the levels as the
+            // answers table spells them ("Agree").
             let matcher = ScaleMatcher::new(scale);
-            for v in answer.values() {
+            let values: Vec<&str> = if answer.is_positive() {
+                scale.positive.iter().map(String::as_str).collect()
+            } else {
+                answer.values()
+            };
+            for v in values {
                 if let Meaning::Value(level) = matcher.normalise(&Cell::Text(v.to_string())).meaning
                 {
                     rule.levels.insert(level);
@@ -188,7 +220,8 @@ fn resolve_rule<'a>(spec: &Spec, data: &SourceData, e: &'a Evidence) -> Option<A
     Some(rule)
 }
 
-fn fold(text: &str) -> String {
+/// Text compared loosely: cleaned and lower-cased (codes, options).
+pub(crate) fn fold(text: &str) -> String {
     clean_text(text).text.to_lowercase()
 }
 

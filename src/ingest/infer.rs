@@ -5,7 +5,7 @@
 
 use std::collections::BTreeMap;
 
-use super::normalise::{clean_text, MISSING_TOKENS};
+use super::normalise::{clean_text, is_missing_token};
 use super::table::{normalise_header, Table};
 use super::Cell;
 
@@ -193,10 +193,7 @@ fn profile(name: &str, letter: String, cells: &[&Cell]) -> ColumnProfile {
     let (mut dates, mut numbers) = (0, 0);
     for cell in cells {
         let text = clean_text(&cell.to_text()).text;
-        if text.is_empty()
-            || MISSING_TOKENS.contains(&text.as_str())
-            || matches!(cell, Cell::Error(_))
-        {
+        if text.is_empty() || is_missing_token(&text) || matches!(cell, Cell::Error(_)) {
             missing += 1;
             continue;
         }

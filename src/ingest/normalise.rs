@@ -50,6 +50,11 @@ impl Rule {
     }
 }
 
+/// True for a global missing-answer token, in any case ("na", "N/a").
+pub fn is_missing_token(text: &str) -> bool {
+    MISSING_TOKENS.iter().any(|t| t.eq_ignore_ascii_case(text))
+}
+
 /// Text cleaned of the differences a person would not see.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Cleaned {
@@ -221,7 +226,7 @@ pub fn normalise_cell(cell: &Cell) -> Normalised {
                     rules: cleaned.rules,
                 };
             }
-            if MISSING_TOKENS.contains(&cleaned.text.as_str()) {
+            if is_missing_token(&cleaned.text) {
                 let mut rules = cleaned.rules;
                 rules.push(Rule::MissingToken);
                 return Normalised {
@@ -329,7 +334,7 @@ mod tests {
 
     #[test]
     fn global_missing_tokens_and_errors_are_missing() {
-        for token in ["NA", "N/A", "-99", ""] {
+        for token in ["NA", "N/A", "-99", "", "na", "N/a"] {
             assert!(matches!(
                 normalise_cell(&text(token)).meaning,
                 Meaning::Missing { .. }

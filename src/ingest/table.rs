@@ -38,6 +38,8 @@ pub struct Table {
     pub layout_evidence: String,
     /// Sheet row numbers of the header rows (1-based).
     pub header_rows: Vec<u32>,
+    /// The last row (or CSV line) the header takes up; 0 when there is no header.
+    pub header_end: u32,
     pub columns: Vec<Column>,
     /// Rows below the header, as read (blank rows included where the file has them).
     pub rows: Vec<RawRow>,
@@ -68,6 +70,22 @@ impl Table {
         }
     }
 
+    /// The last sheet row or CSV line `row` takes up: a quoted CSV field may span lines.
+    pub fn last_line(&self, row: &RawRow) -> u32 {
+        if self.has_cells() {
+            return row.number;
+        }
+        let breaks: usize = row
+            .cells
+            .iter()
+            .map(|c| match c {
+                Cell::Text(t) => line_breaks(t),
+                _ => 0,
+            })
+            .sum();
+        row.number.saturating_add(breaks as u32)
+    }
+
     /// How a person finds a row: `row 7` or `line 7`.
     pub fn row_place(&self, row: u32) -> String {
         if self.has_cells() {
@@ -91,6 +109,11 @@ impl Table {
         static EMPTY: Cell = Cell::Empty;
         row.cells.get(column.index as usize).unwrap_or(&EMPTY)
     }
+}
+
+/// Line breaks as a text editor counts them: `\r\n`, `\n` or a lone `\r` each end a line.
+fn line_breaks(text: &str) -> usize {
+    text.matches('\n').count() + text.matches('\r').count() - text.matches("\r\n").count()
 }
 
 /// Header text compared loosely: trimmed, inner whitespace collapsed, case-folded, curly quotes
@@ -142,18 +165,21 @@ pub fn single_header_table(
         let texts = header_texts(header, sheet);
         columns = unique_columns(&texts, header.number, &mut notes);
     }
-    Table {
+    let mut table = Table {
         file,
         format,
         sheet: sheet.name.clone(),
         layout,
         layout_evidence,
         header_rows: header.map(|h| vec![h.number]).unwrap_or_default(),
+        header_end: 0,
         columns,
         rows,
         leading_blank_rows,
         notes,
-    }
+    };
+    table.header_end = header.map_or(0, |h| table.last_line(h));
+    table
 }
 
 /// The header row's texts, with merged header cells filled from their first cell.
@@ -181,7 +207,7 @@ fn header_texts(header: &RawRow, sheet: &RawSheet) -> Vec<String> {
 
 /// Makes header texts into unique, non-blank column names, reporting each change.
 pub fn unique_columns(texts: &[String], header_row: u32, notes: &mut Vec<ReadNote>) -> Vec<Column> {
-    let mut seen: BTreeMap<String, usize> = BTreeMap::new();
+    let mut taken: std::collections::BTreeSet<String> = Default::default();
     let mut first_at: BTreeMap<String, u32> = BTreeMap::new();
     let mut columns = Vec::with_capacity(texts.len());
     for (i, text) in texts.iter().enumerate() {
@@ -202,24 +228,28 @@ pub fn unique_columns(texts: &[String], header_row: u32, notes: &mut Vec<ReadNot
             cleaned
         };
         let key = name.to_lowercase();
-        let count = seen.entry(key.clone()).or_insert(0);
-        *count += 1;
-        if *count > 1 {
-            let renamed = format!("{name} ({count})");
+        if taken.contains(&key) {
+            // The first free "Name (n)": a later header may itself be called "Name (2)".
+            let renamed = (2..)
+                .map(|n| format!("{name} ({n})"))
+                .find(|candidate| !taken.contains(&candidate.to_lowercase()))
+                .unwrap_or_else(|| format!("{name} ({index})"));
+            let first = first_at.get(&key).map_or_else(String::new, |c| {
+                format!(" (first in column {})", column_letters(*c))
+            });
             notes.push(ReadNote {
                 row: header_row,
                 column: Some(index),
                 message: format!(
-                    "the header \"{name}\" appears again in column {} (first in column {}); this one is called \"{renamed}\"",
+                    "the header \"{name}\" appears again in column {}{first}; this one is called \"{renamed}\"",
                     column_letters(index),
-                    column_letters(first_at[&key]),
                 ),
             });
             name = renamed;
-            seen.insert(name.to_lowercase(), 1);
         } else {
             first_at.insert(key, index);
         }
+        taken.insert(name.to_lowercase());
         columns.push(Column {
             name,
             index,
@@ -276,6 +306,19 @@ mod tests {
             .message
             .contains("appears again in column D (first in column C)"));
         assert_eq!(t.rows.len(), 1);
+    }
+
+    /// Regression: a header literally called "A (2)" after a renamed duplicate "A" panicked.
+    #[test]
+    fn a_header_that_looks_like_a_renamed_duplicate_stays_unique() {
+        for headers in [["id", "A", "A", "A (2)"], ["id", "A (2)", "A", "A"]] {
+            let texts: Vec<String> = headers.iter().map(|h| h.to_string()).collect();
+            let mut notes = Vec::new();
+            let columns = unique_columns(&texts, 1, &mut notes);
+            let names: std::collections::BTreeSet<String> =
+                columns.iter().map(|c| c.name.to_lowercase()).collect();
+            assert_eq!(names.len(), 4, "{columns:?}");
+        }
     }
 
     #[test]

@@ -83,11 +83,11 @@ impl<'t> SheetRows<'t> {
         rows
     }
 
-    /// A workbook stores no row element for a blank row: rows between `previous` and `next`
-    /// that the file skipped are one blank run in the ledger. (In CSV a gap in line numbers is
-    /// a quoted field spanning lines, not a skipped row.)
+    /// A workbook stores no row element for a blank row, and the CSV reader passes over empty
+    /// lines: rows between `previous` (the last row or line already accounted for) and `next`
+    /// are one blank run in the ledger.
     fn skipped(&mut self, source: &str, previous: u32, next: u32) {
-        if self.table.has_cells() && next > previous + 1 {
+        if next > previous + 1 {
             self.push(
                 source,
                 previous + 1,
@@ -124,10 +124,10 @@ impl<'t> SheetRows<'t> {
     /// rows the file skips) go into the ledger as excluded.
     fn non_blank(&mut self, source: &str) -> Vec<&'t RawRow> {
         let mut kept = Vec::new();
-        let mut previous = self.table.header_rows.last().copied().unwrap_or(0);
+        let mut previous = self.table.header_end;
         for row in &self.table.rows {
             self.skipped(source, previous, row.number);
-            previous = row.number;
+            previous = self.table.last_line(row);
             if row.cells.iter().all(Cell::is_blank) {
                 self.push(
                     source,
@@ -878,6 +878,19 @@ impl SourceReader<'_> {
                 row: Some(row.number),
                 attributes: Self::attributes_of(table, row, &attributes),
             });
+        }
+        if let Some(declared) = self.source.respondents {
+            data.declared_respondents = Some(declared);
+            if data.respondents.len() > declared as usize {
+                self.diagnostics.push(
+                    Diagnostic::error(format!(
+                        "{} interviewees have a row, but respondents = {declared}",
+                        data.respondents.len()
+                    ))
+                    .at_opt(self.at("respondents"))
+                    .help("set respondents to the number of people interviewed"),
+                );
+            }
         }
         for (value, (count, first)) in unclear {
             self.diagnostics.push(

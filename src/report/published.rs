@@ -6,33 +6,13 @@ use std::collections::BTreeMap;
 use crate::analysis::coders::coder_agreement;
 use crate::analysis::codes::{code_tallies, CodeTally};
 use crate::analysis::distributions::{question_distributions, DistributionRow, NumericSummary};
-use crate::analysis::publish::{publish_tallies, PublishedTally};
+use crate::analysis::publish::{publish_tallies, suppress_proportions, Proportion, PublishedTally};
 use crate::analysis::scales::scale_reliability;
-use crate::analysis::suppression::{
-    distribution_suppression, proportion_suppression, suppress_table,
-};
-use crate::analysis::tallies::benefit_tallies;
+use crate::analysis::suppression::is_small;
+use crate::analysis::suppression::{distribution_suppression, proportion_suppression};
+use crate::analysis::tallies::{benefit_tallies, survey_rules};
 use crate::model::{Evaluation, SourceData};
 use crate::spec::{QuestionKind, Spec};
-
-/// `tables/benefits.csv`: one row per benefit × source (contract columns, in order).
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
-pub struct BenefitRow {
-    pub benefit: String,
-    pub label: String,
-    pub source: String,
-    pub group: String,
-    pub n: Option<u64>,
-    #[serde(rename = "N")]
-    pub total: Option<u64>,
-    pub percent: Option<f64>,
-    pub ci_low: Option<f64>,
-    pub ci_high: Option<f64>,
-    pub suppressed: bool,
-    /// Why the row is hidden, for the report's wording; not a column.
-    #[serde(skip)]
-    pub hidden: Option<crate::analysis::publish::Hidden>,
-}
 
 /// `tables/distributions.csv`: one row per answer option of every question.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
@@ -132,7 +112,8 @@ pub struct SourceOut {
 /// All published tables of one evaluation.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct Published {
-    pub benefits: Vec<BenefitRow>,
+    /// `tables/benefits.csv`: one row per benefit × source (written with the contract columns).
+    pub benefits: Vec<PublishedTally>,
     pub benefits_by: Vec<PublishedTally>,
     pub distributions: Vec<DistributionOut>,
     pub numeric: Vec<NumericOut>,
@@ -148,29 +129,24 @@ pub struct Published {
 pub fn publish(spec: &Spec, eval: &Evaluation, hashes: &BTreeMap<String, String>) -> Published {
     let k = spec.privacy.min_cell;
     let tallies = publish_tallies(&benefit_tallies(spec, eval), k);
-    let (benefits_by, overall): (Vec<_>, Vec<_>) =
+    let (benefits_by, benefits): (Vec<_>, Vec<_>) =
         tallies.into_iter().partition(|t| t.by.is_some());
-    let benefits = overall
-        .into_iter()
-        .map(|t| BenefitRow {
-            benefit: t.benefit,
-            label: t.label,
-            source: t.source,
-            group: t.group,
-            n: t.n,
-            total: t.total,
-            percent: t.percent,
-            ci_low: t.ci_low,
-            ci_high: t.ci_high,
-            suppressed: t.suppressed,
-            hidden: t.hidden,
-        })
-        .collect();
     let (rows, numbers) = question_distributions(spec, eval);
+    let mut benefits = benefits;
+    let mut benefits_by = benefits_by;
+    let mut distributions = publish_distributions(spec, &rows, k);
+    protect_linked_tables(
+        spec,
+        eval,
+        &mut benefits,
+        &mut benefits_by,
+        &mut distributions,
+        k,
+    );
     Published {
         benefits,
         benefits_by,
-        distributions: publish_distributions(spec, &rows, k),
+        distributions,
         numeric: numbers.iter().map(|n| publish_numeric(n, k)).collect(),
         codes: publish_codes(&code_tallies(spec, eval), k),
         reliability: reliability_rows(spec, eval),
@@ -256,6 +232,111 @@ fn publish_distributions(spec: &Spec, rows: &[DistributionRow], k: u32) -> Vec<D
     out
 }
 
+/// A survey benefit whose evidence is one single-answer question is a sum of that question's
+/// distribution cells: n is the answers inside the rule, N − n those outside. The two tables
+/// are suppressed separately, so each could give away what the other hides:
+/// - a hidden benefit (its n small, or N − n small) could be worked out from the published
+///   levels; so the question's levels are all hidden too;
+/// - a hidden level could be worked out from a published n when it is the only hidden cell on
+///   its side of the rule, or the hidden cells on one side add up to a small number; so the
+///   benefit's n (and its breakdowns, which add up to it) are hidden too.
+///
+/// Repeated until nothing changes: hiding only ever adds, so it ends.
+fn protect_linked_tables(
+    spec: &Spec,
+    eval: &Evaluation,
+    benefits: &mut [PublishedTally],
+    benefits_by: &mut [PublishedTally],
+    distributions: &mut [DistributionOut],
+    k: u32,
+) {
+    if k <= 1 {
+        return;
+    }
+    let raw: BTreeMap<(String, String, String), u64> = {
+        let (rows, _) = question_distributions(spec, eval);
+        rows.into_iter()
+            .filter(|r| !r.missing)
+            .map(|r| ((r.source, r.question, r.value), r.count))
+            .collect()
+    };
+    loop {
+        let mut changed = false;
+        for b in benefits.iter_mut() {
+            let (Some(benefit), Some(data)) = (
+                spec.benefits.iter().find(|x| x.name == b.benefit),
+                eval.source(&b.source),
+            ) else {
+                continue;
+            };
+            let Some(rules) = survey_rules(spec, data, benefit) else {
+                continue;
+            };
+            let question = rules[0].question;
+            let single_answer = spec
+                .source(&b.source)
+                .and_then(|s| s.questions.iter().find(|q| q.name == question))
+                .is_some_and(|q| q.effective_kind() != QuestionKind::Multi);
+            if !single_answer || rules.iter().any(|r| r.question != question) {
+                continue;
+            }
+            let levels: Vec<&mut DistributionOut> = distributions
+                .iter_mut()
+                .filter(|d| d.source == b.source && d.question == question && !d.missing)
+                .collect();
+            if b.n.is_none() {
+                for d in levels {
+                    if d.count.is_some() {
+                        d.count = None;
+                        d.percent = None;
+                        d.suppressed = true;
+                        changed = true;
+                    }
+                }
+                continue;
+            }
+            let (mut inside, mut outside) = (Vec::new(), Vec::new());
+            for d in levels.iter().filter(|d| d.count.is_none()) {
+                let count = raw
+                    .get(&(d.source.clone(), d.question.clone(), d.value.clone()))
+                    .copied()
+                    .unwrap_or(0);
+                if rules.iter().any(|r| r.matches(&d.value)) {
+                    inside.push(count);
+                } else {
+                    outside.push(count);
+                }
+            }
+            let exposed =
+                |hidden: &[u64]| hidden.len() == 1 || is_small(hidden.iter().sum::<u64>(), k);
+            if exposed(&inside) || exposed(&outside) {
+                hide_tally(b);
+                for row in benefits_by
+                    .iter_mut()
+                    .filter(|r| r.benefit == b.benefit && r.source == b.source)
+                {
+                    hide_tally(row);
+                }
+                changed = true;
+            }
+        }
+        if !changed {
+            break;
+        }
+    }
+}
+
+fn hide_tally(t: &mut PublishedTally) {
+    t.n = None;
+    t.percent = None;
+    t.ci_low = None;
+    t.ci_high = None;
+    if !t.suppressed {
+        t.hidden = Some(crate::analysis::publish::Hidden::Secondary);
+    }
+    t.suppressed = true;
+}
+
 fn publish_numeric(n: &NumericSummary, k: u32) -> NumericOut {
     // Quartiles of a handful of answers come close to individual answers.
     let hide = n.n > 0 && n.n < u64::from(k.max(1));
@@ -272,57 +353,16 @@ fn publish_numeric(n: &NumericSummary, k: u32) -> NumericOut {
 }
 
 fn publish_codes(tallies: &[CodeTally], k: u32) -> Vec<CodeOut> {
-    let mut hide: Vec<(bool, bool)> = tallies
+    let proportions: Vec<Proportion<'_, (&str, &str)>> = tallies
         .iter()
-        .map(|t| {
-            let p = proportion_suppression(t.interviewees, t.respondents, k);
-            (p.hide_n, p.hide_total)
+        .map(|t| Proportion {
+            key: (t.source.as_str(), t.code.as_str()),
+            by: t.by.as_deref(),
+            n: t.interviewees,
+            total: t.respondents,
         })
         .collect();
-    // Secondary suppression across the groups of each attribute, per code.
-    for (i, overall) in tallies.iter().enumerate().filter(|(_, t)| t.by.is_none()) {
-        let mut attributes: Vec<&str> = Vec::new();
-        for t in tallies
-            .iter()
-            .filter(|t| t.source == overall.source && t.code == overall.code)
-        {
-            if let Some(a) = t.by.as_deref() {
-                if !attributes.contains(&a) {
-                    attributes.push(a);
-                }
-            }
-        }
-        for attribute in attributes {
-            let rows: Vec<usize> = tallies
-                .iter()
-                .enumerate()
-                .filter(|(_, t)| {
-                    t.source == overall.source
-                        && t.code == overall.code
-                        && t.by.as_deref() == Some(attribute)
-                })
-                .map(|(j, _)| j)
-                .collect();
-            let cells: Vec<Vec<u64>> = rows
-                .iter()
-                .map(|&j| {
-                    vec![
-                        tallies[j].interviewees,
-                        tallies[j]
-                            .respondents
-                            .saturating_sub(tallies[j].interviewees),
-                    ]
-                })
-                .collect();
-            let table = suppress_table(&cells, k);
-            for (r, &j) in rows.iter().enumerate() {
-                hide[j].0 |= table.cells[r].iter().any(|&h| h);
-                hide[j].1 |= table.row_totals[r];
-            }
-            hide[i].0 |= table.column_totals.iter().any(|&h| h);
-            hide[i].1 |= table.grand_total;
-        }
-    }
+    let hide = suppress_proportions(&proportions, k);
     tallies
         .iter()
         .zip(hide)

@@ -422,6 +422,13 @@ impl Checker<'_> {
                         "list the code columns: codes = [\"Code A\", \"Code B\"]",
                     );
                 }
+                if source.roster.is_some() {
+                    self.error(
+                        at("roster"),
+                        "a roster is for long coding sheets; in a matrix every interviewee is a row".into(),
+                        "add a row (with no marks) for each interviewee with no code, or give respondents = <number interviewed>",
+                    );
+                }
                 if source.code.is_some() {
                     self.error(
                         at("code"),
