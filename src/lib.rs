@@ -20,6 +20,7 @@
 //! ```
 
 pub mod analysis;
+pub mod charts;
 pub mod diagnostic;
 pub mod ingest;
 pub mod limits;

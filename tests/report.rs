@@ -164,3 +164,74 @@ evidence = [ { source = "s", question = "q", answer = "Yes" } ]
     assert!(md.contains("&lt;script&gt;"), "{md}");
     assert!(md.contains("\\|"), "{md}");
 }
+
+/// Free text carrying personal details and markup: none of it is readable or live in any
+/// output file (943 476 5919 is the NHS Data Dictionary's example of a valid NHS number).
+#[test]
+fn quotes_pass_the_personal_data_guard_in_every_output() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("codes.csv"),
+        "who,code,excerpt\n\
+         I1,Helpful,\"Mandy rang me on 07700 900123 and emailed jo@example.org, you know, it helped so much to have someone.\"\n\
+         I2,Helpful,\"My NHS number is 943 476 5919 and I live at SW1A 1AA, but the group is the best thing that happened.\"\n\
+         I3,Other,\"<script>alert(1)</script> =HYPERLINK(\"\"http://x\"\") the group was a lifeline for me, honestly it was.\"\n",
+    )
+    .unwrap();
+    std::fs::write(
+        dir.path().join("e.toml"),
+        r#"title = "Guard"
+[privacy]
+names = ["Mandy"]
+[[sources]]
+name = "i"
+group = "Attendees"
+kind = "coding"
+file = "codes.csv"
+id = "who"
+code = "code"
+excerpt = "excerpt"
+respondents = 3
+[[benefits]]
+name = "b"
+label = "Helped"
+evidence = [ { source = "i", code = "Helpful" } ]
+"#,
+    )
+    .unwrap();
+    impactkit()
+        .args(["report", "e.toml", "--out", "out"])
+        .current_dir(dir.path())
+        .assert()
+        .success();
+    let files = read_dir_bytes(&dir.path().join("out"));
+    let report = String::from_utf8_lossy(&files[Path::new("impact-report.md")]).to_string();
+    assert!(report.contains("[name] rang me on [phone]"), "{report}");
+    assert!(report.contains("[NHS number]"), "{report}");
+    for (path, bytes) in &files {
+        if path.extension().is_some_and(|e| e == "parquet") {
+            continue;
+        }
+        let text = String::from_utf8_lossy(bytes);
+        for secret in [
+            "Mandy",
+            "07700",
+            "jo@example.org",
+            "943 476 5919",
+            "SW1A",
+            "I1",
+            "I2",
+        ] {
+            assert!(!text.contains(secret), "{secret} in {}", path.display());
+        }
+        // Markup is data in the tables; in the Markdown it must not be live.
+        if path.extension().is_some_and(|e| e == "md") {
+            assert!(!text.contains("<script>"), "{}", path.display());
+        }
+    }
+    let csv = String::from_utf8_lossy(&files[Path::new("tables/quotes.csv")]).to_string();
+    assert!(
+        !csv.contains(",=HYPERLINK") && !csv.contains("\"=HYPERLINK"),
+        "{csv}"
+    );
+}

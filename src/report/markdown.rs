@@ -34,6 +34,21 @@ struct Context {
     agreement: Vec<AgreementLine>,
     ledger: Vec<super::published::LedgerOut>,
     missing_note: String,
+    benefit_quotes: Vec<QuoteGroup>,
+    theme_quotes: Vec<QuoteGroup>,
+    redactions: String,
+}
+
+#[derive(Serialize)]
+struct QuoteGroup {
+    heading: String,
+    quotes: Vec<QuoteLine>,
+}
+
+#[derive(Serialize)]
+struct QuoteLine {
+    text: String,
+    attribution: String,
 }
 
 #[derive(Serialize)]
@@ -376,7 +391,46 @@ fn build_context(spec: &Spec, p: &Published) -> Context {
         .collect();
     missing.extend(["NA", "N/A", "-99"].map(String::from));
     missing.dedup();
+    let quote_line = |q: &super::published::QuoteOut| QuoteLine {
+        text: q.text.clone(),
+        attribution: q.attribution.clone(),
+    };
+    let benefit_quotes = spec
+        .benefits
+        .iter()
+        .map(|b| QuoteGroup {
+            heading: b.label.clone(),
+            quotes: p
+                .quotes
+                .iter()
+                .filter(|q| q.benefit.as_deref() == Some(b.name.as_str()))
+                .map(quote_line)
+                .collect(),
+        })
+        .filter(|g| !g.quotes.is_empty())
+        .collect();
+    let theme_quotes = p
+        .quotes
+        .iter()
+        .filter(|q| q.benefit.is_none())
+        .map(|q| QuoteGroup {
+            heading: q.code.clone(),
+            quotes: vec![quote_line(q)],
+        })
+        .collect();
+    let redactions = if p.redactions.is_empty() {
+        "none were needed".to_string()
+    } else {
+        p.redactions
+            .iter()
+            .map(|r| format!("{} {}", r.count, r.kind))
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
     Context {
+        benefit_quotes,
+        theme_quotes,
+        redactions,
         title: spec.title.clone(),
         wave: spec.wave.clone(),
         version: env!("CARGO_PKG_VERSION"),

@@ -6,6 +6,7 @@
 
 pub mod markdown;
 pub mod published;
+pub mod redact;
 pub mod tables;
 
 use std::collections::BTreeMap;
@@ -226,6 +227,12 @@ pub fn write_report(
             "respondents"
         ]
     );
+    table!(
+        "quotes",
+        &published.quotes,
+        ["source", "code", "benefit", "text", "attribution"]
+    );
+    table!("redactions", &published.redactions, ["kind", "count"]);
 
     let json_path = dir.join("results.json");
     let json = serde_json::to_string_pretty(&published).unwrap_or_default() + "\n";

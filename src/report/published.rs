@@ -3,14 +3,16 @@
 
 use std::collections::BTreeMap;
 
+use super::redact::{RedactionCounts, Redactor};
 use crate::analysis::coders::coder_agreement;
 use crate::analysis::codes::{code_tallies, CodeTally};
 use crate::analysis::distributions::{question_distributions, DistributionRow, NumericSummary};
 use crate::analysis::publish::{publish_tallies, suppress_proportions, Proportion, PublishedTally};
+use crate::analysis::quotes::{select_quotes, Quote};
 use crate::analysis::scales::scale_reliability;
 use crate::analysis::suppression::is_small;
 use crate::analysis::suppression::{distribution_suppression, proportion_suppression};
-use crate::analysis::tallies::{benefit_tallies, survey_rules};
+use crate::analysis::tallies::{benefit_tallies, fold, survey_rules};
 use crate::model::{Evaluation, SourceData};
 use crate::spec::{QuestionKind, Spec};
 
@@ -109,6 +111,24 @@ pub struct SourceOut {
     pub respondents: u64,
 }
 
+/// `tables/quotes.csv`: excerpts chosen for the report, after the personal-data guard.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct QuoteOut {
+    pub source: String,
+    pub code: String,
+    /// The benefit the quote illustrates, if any.
+    pub benefit: Option<String>,
+    pub text: String,
+    pub attribution: String,
+}
+
+/// `tables/redactions.csv`: how many personal details the guard replaced, by kind.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct RedactionOut {
+    pub kind: String,
+    pub count: u64,
+}
+
 /// All published tables of one evaluation.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct Published {
@@ -122,6 +142,8 @@ pub struct Published {
     pub agreement: Vec<AgreementOut>,
     pub ledger: Vec<LedgerOut>,
     pub sources: Vec<SourceOut>,
+    pub quotes: Vec<QuoteOut>,
+    pub redactions: Vec<RedactionOut>,
 }
 
 /// Computes and suppresses every results table. `hashes` maps each input file (as the
@@ -143,6 +165,7 @@ pub fn publish(spec: &Spec, eval: &Evaluation, hashes: &BTreeMap<String, String>
         &mut distributions,
         k,
     );
+    let (quotes, redactions) = publish_quotes(spec, eval);
     Published {
         benefits,
         benefits_by,
@@ -168,7 +191,74 @@ pub fn publish(spec: &Spec, eval: &Evaluation, hashes: &BTreeMap<String, String>
                 respondents: s.respondent_count() as u64,
             })
             .collect(),
+        quotes,
+        redactions,
     }
+}
+
+/// Quotes for the report: up to two per benefit from the interview codes it names, then one
+/// for each other code of each coding source. Where a sheet has a `quote` column, only
+/// excerpts marked there are used (it records consent to quote). Every quote passes the
+/// personal-data guard.
+fn publish_quotes(spec: &Spec, eval: &Evaluation) -> (Vec<QuoteOut>, Vec<RedactionOut>) {
+    let redactor = Redactor::new(&spec.privacy.names);
+    let mut counts = RedactionCounts::new();
+    let candidates: Vec<Quote> = select_quotes(eval, spec.report.quotes_per_code)
+        .into_iter()
+        .filter(|q| {
+            spec.source(&q.source)
+                .is_none_or(|s| s.quote.is_none() || q.marked)
+        })
+        .collect();
+    let mut out = Vec::new();
+    let mut used_codes: Vec<(String, String)> = Vec::new();
+    let mut publish = |q: &Quote, benefit: Option<&str>, out: &mut Vec<QuoteOut>| {
+        out.push(QuoteOut {
+            source: q.source.clone(),
+            code: q.code.clone(),
+            benefit: benefit.map(str::to_string),
+            text: redactor.redact(&q.text, &mut counts),
+            attribution: q.attribution.clone(),
+        });
+    };
+    for benefit in &spec.benefits {
+        let codes: Vec<(&str, String)> = benefit
+            .evidence
+            .iter()
+            .filter_map(|e| e.code.as_deref().map(|c| (e.source.as_str(), fold(c))))
+            .collect();
+        for (source, code) in &codes {
+            used_codes.push((source.to_string(), code.clone()));
+        }
+        for q in candidates
+            .iter()
+            .filter(|q| {
+                codes
+                    .iter()
+                    .any(|(s, c)| *s == q.source && *c == fold(&q.code))
+            })
+            .take(2)
+        {
+            publish(q, Some(&benefit.name), &mut out);
+        }
+    }
+    let mut seen: Vec<(String, String)> = Vec::new();
+    for q in &candidates {
+        let key = (q.source.clone(), fold(&q.code));
+        if used_codes.contains(&key) || seen.contains(&key) {
+            continue;
+        }
+        seen.push(key);
+        publish(q, None, &mut out);
+    }
+    let redactions = counts
+        .into_iter()
+        .map(|(kind, count)| RedactionOut {
+            kind: kind.to_string(),
+            count,
+        })
+        .collect();
+    (out, redactions)
 }
 
 /// The file's name without the folders it was read from (which may hold a user's name).

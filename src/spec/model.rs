@@ -37,6 +37,8 @@ pub struct Spec {
     /// Multi-item scales to check for internal consistency (Cronbach's alpha).
     #[serde(default)]
     pub reliability: Vec<ReliabilityScale>,
+    #[serde(default)]
+    pub report: ReportSettings,
     /// The folder the spec file is in; relative paths resolve against it. Set by the loader.
     #[serde(skip)]
     pub base_dir: PathBuf,
@@ -83,6 +85,27 @@ pub struct ReliabilityScale {
     /// Items scored in reverse (a high answer means less of what the scale measures).
     #[serde(default)]
     pub reverse: Vec<String>,
+}
+
+/// How the report presents results.
+#[derive(Debug, Clone, Deserialize)]
+pub struct ReportSettings {
+    /// At most this many quotes per interview code (the report shows up to two per benefit
+    /// and one per other theme, chosen among these).
+    #[serde(default = "default_quotes_per_code")]
+    pub quotes_per_code: usize,
+}
+
+fn default_quotes_per_code() -> usize {
+    3
+}
+
+impl Default for ReportSettings {
+    fn default() -> Self {
+        ReportSettings {
+            quotes_per_code: default_quotes_per_code(),
+        }
+    }
 }
 
 /// An ordered answer scale such as agreement.
@@ -330,7 +353,9 @@ pub(crate) fn known_keys(context: &str) -> &'static [&'static str] {
             "benefits",
             "by",
             "reliability",
+            "report",
         ],
+        "report" => &["quotes_per_code"],
         "reliability.#" => &["name", "source", "items", "reverse"],
         "privacy" => &["min_cell", "names"],
         "limits" => &[
