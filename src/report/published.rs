@@ -160,6 +160,7 @@ pub fn publish(spec: &Spec, eval: &Evaluation, hashes: &BTreeMap<String, String>
     protect_linked_tables(
         spec,
         eval,
+        &rows,
         &mut benefits,
         &mut benefits_by,
         &mut distributions,
@@ -335,6 +336,7 @@ fn publish_distributions(spec: &Spec, rows: &[DistributionRow], k: u32) -> Vec<D
 fn protect_linked_tables(
     spec: &Spec,
     eval: &Evaluation,
+    rows: &[DistributionRow],
     benefits: &mut [PublishedTally],
     benefits_by: &mut [PublishedTally],
     distributions: &mut [DistributionOut],
@@ -343,13 +345,17 @@ fn protect_linked_tables(
     if k <= 1 {
         return;
     }
-    let raw: BTreeMap<(String, String, String), u64> = {
-        let (rows, _) = question_distributions(spec, eval);
-        rows.into_iter()
-            .filter(|r| !r.missing)
-            .map(|r| ((r.source, r.question, r.value), r.count))
-            .collect()
-    };
+    // The unsuppressed counts, to know what each hidden cell holds.
+    let raw: BTreeMap<(&str, &str, &str), u64> = rows
+        .iter()
+        .filter(|r| !r.missing)
+        .map(|r| {
+            (
+                (r.source.as_str(), r.question.as_str(), r.value.as_str()),
+                r.count,
+            )
+        })
+        .collect();
     loop {
         let mut changed = false;
         for b in benefits.iter_mut() {
@@ -388,7 +394,7 @@ fn protect_linked_tables(
             let (mut inside, mut outside) = (Vec::new(), Vec::new());
             for d in levels.iter().filter(|d| d.count.is_none()) {
                 let count = raw
-                    .get(&(d.source.clone(), d.question.clone(), d.value.clone()))
+                    .get(&(d.source.as_str(), d.question.as_str(), d.value.as_str()))
                     .copied()
                     .unwrap_or(0);
                 if rules.iter().any(|r| r.matches(&d.value)) {
