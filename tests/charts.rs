@@ -1,9 +1,11 @@
-//! The benefit and multi-select charts: both files written, identical bytes for identical
-//! input, alt text that carries every figure, and clear errors instead of panics.
+//! The benefit, multi-select and Likert charts: both files written, identical bytes for
+//! identical input, alt text that carries every figure, and clear errors instead of panics.
 
 use std::path::Path;
 
-use impactkit::charts::{benefit_chart, multi_select_chart, BenefitBar, ChartError, OptionBar};
+use impactkit::charts::{
+    benefit_chart, likert_chart, multi_select_chart, BenefitBar, ChartError, LikertItem, OptionBar,
+};
 
 const PNG_SIGNATURE: &[u8] = b"\x89PNG\r\n\x1a\n";
 
@@ -222,6 +224,29 @@ fn identical_input_gives_identical_bytes() {
         &dir.path().join("d"),
     )
     .unwrap();
+    assert_eq!(
+        assert_written(&first.png),
+        assert_written(&second.png),
+        "PNG differs"
+    );
+    assert_eq!(
+        assert_written(&first.svg),
+        assert_written(&second.svg),
+        "SVG differs"
+    );
+
+    let likert = |stem: &str| {
+        likert_chart(
+            &agreement_levels(),
+            Some(2),
+            &sample_likert(),
+            LIKERT_TITLE,
+            LIKERT_CAPTION,
+            &dir.path().join(stem),
+        )
+        .unwrap()
+    };
+    let (first, second) = (likert("e"), likert("f"));
     assert_eq!(
         assert_written(&first.png),
         assert_written(&second.png),
@@ -453,10 +478,577 @@ fn write_examples_for_review() {
         &dir.join("edge"),
     )
     .unwrap();
+    let likert = likert_chart(
+        &agreement_levels(),
+        Some(2),
+        &sample_likert(),
+        LIKERT_TITLE,
+        LIKERT_CAPTION,
+        &dir.join("likert"),
+    )
+    .unwrap();
+    // An even scale (no neutral level), a label with no spaces, a share hidden on each side and
+    // an item with every level hidden.
+    let likert_edge = likert_chart(
+        &["Not at all", "A little", "Quite a lot", "Very much"].map(String::from),
+        None,
+        &[
+            likert_item(
+                "Feeling less alone between hospital appointments",
+                &[Some(10.0), Some(35.0), Some(40.0), Some(15.0)],
+                20,
+            ),
+            likert_item(
+                "Signposting/referrals/information-sharing/hospice-liaison",
+                &[None, Some(30.0), Some(45.0), None],
+                20,
+            ),
+            likert_item("Too few answers to show", &[None, None, None, None], 4),
+        ],
+        "How much staff said each part of the service helped the women they refer",
+        "Source: staff survey, N = 20.",
+        &dir.join("likert-edge"),
+    )
+    .unwrap();
     println!(
-        "{}\n{}\n{}",
+        "{}\n{}\n{}\n{}\n{}",
         benefits.png.display(),
         options.png.display(),
-        edge.png.display()
+        edge.png.display(),
+        likert.png.display(),
+        likert_edge.png.display()
     );
+}
+
+// ---------------------------------------------------------------------------------------------
+// Likert items as diverging bars
+
+const LIKERT_TITLE: &str = "How attendees rated the groups";
+const LIKERT_CAPTION: &str =
+    "Source: attendee survey (93 respondents). Percentages are of those who answered each statement.";
+
+fn agreement_levels() -> Vec<String> {
+    [
+        "Strongly disagree",
+        "Disagree",
+        "Neither agree nor disagree",
+        "Agree",
+        "Strongly agree",
+    ]
+    .map(String::from)
+    .to_vec()
+}
+
+fn likert_item(label: &str, percents: &[Option<f64>], n: u32) -> LikertItem {
+    LikertItem {
+        label: label.to_string(),
+        percents: percents.to_vec(),
+        n_label: format!("N = {n}"),
+    }
+}
+
+/// Seven statements from the sample attendee survey. Percentages are counts over those who
+/// answered (9/91 = 9.9%); levels chosen by fewer than five people are hidden, so most rows have
+/// a share not shown (item one: 100 − 9.9 − 40.7 − 44.0 = 5.4%). "I feel more confident…" is
+/// shown in full: 5, 8, 18, 34 and 25 of 90.
+fn sample_likert() -> Vec<LikertItem> {
+    vec![
+        likert_item(
+            "The group has reduced my feelings of isolation",
+            &[None, None, Some(9.9), Some(40.7), Some(44.0)],
+            91,
+        ),
+        likert_item(
+            "The group has improved my emotional wellbeing",
+            &[None, None, Some(12.1), Some(42.9), Some(39.6)],
+            91,
+        ),
+        likert_item(
+            "I know more about secondary breast cancer and my treatment options (including palliative care and hospices)",
+            &[None, Some(7.8), Some(15.6), Some(43.3), Some(31.1)],
+            90,
+        ),
+        likert_item(
+            "I feel more confident talking to my medical team",
+            &[Some(5.6), Some(8.9), Some(20.0), Some(37.8), Some(27.8)],
+            90,
+        ),
+        likert_item(
+            "I feel less anxious about the future",
+            &[None, Some(11.2), Some(27.0), Some(36.0), Some(21.3)],
+            89,
+        ),
+        likert_item(
+            "I can talk openly about death and dying",
+            &[None, None, Some(14.8), Some(43.2), Some(35.2)],
+            88,
+        ),
+        likert_item(
+            "I would recommend the group to other women with secondary breast cancer",
+            &[None, None, None, Some(18.5), Some(78.3)],
+            92,
+        ),
+    ]
+}
+
+/// Whether the drawn SVG has a text element that is exactly `text` (plotters writes each text
+/// on a line of its own), so "Disagree" is not found inside "Strongly disagree".
+fn has_text(svg: &str, text: &str) -> bool {
+    svg.contains(&format!("\n{text}\n"))
+}
+
+/// The PNG's width in pixels, from its IHDR chunk.
+fn png_width(png: &[u8]) -> u32 {
+    assert!(png.starts_with(PNG_SIGNATURE), "not a PNG");
+    u32::from_be_bytes(png[16..20].try_into().unwrap())
+}
+
+/// The drawn rectangles of an SVG as (x, y, width, height, fill).
+fn svg_rects(svg: &str) -> Vec<(i32, i32, i32, i32, String)> {
+    let attribute = |rect: &str, name: &str| -> String {
+        let start = rect
+            .find(&format!(" {name}=\""))
+            .unwrap_or_else(|| panic!("<rect{rect} has no {name}"))
+            + name.len()
+            + 3;
+        rect[start..].split('"').next().unwrap().to_string()
+    };
+    drawing(svg)
+        .split("<rect")
+        .skip(1)
+        .map(|rect| {
+            let rect = rect.split('>').next().unwrap();
+            let number = |name: &str| attribute(rect, name).parse::<i32>().unwrap();
+            (
+                number("x"),
+                number("y"),
+                number("width"),
+                number("height"),
+                attribute(rect, "fill"),
+            )
+        })
+        .collect()
+}
+
+/// One rectangle of a bar: its left and right x and its fill.
+type BarPart = (i32, i32, String);
+
+/// The bar rectangles of each row, top row first: rectangles taller than the legend swatches,
+/// grouped by their top edge. The white page background is left out.
+fn bar_rows(svg: &str) -> Vec<Vec<BarPart>> {
+    let mut rows: Vec<(i32, Vec<BarPart>)> = Vec::new();
+    for (x, y, width, height, fill) in svg_rects(svg) {
+        if !(36..=100).contains(&height) || fill.eq_ignore_ascii_case("#FFFFFF") {
+            continue;
+        }
+        match rows.iter_mut().find(|(top, _)| *top == y) {
+            Some((_, row)) => row.push((x, x + width, fill)),
+            None => rows.push((y, vec![(x, x + width, fill)])),
+        }
+    }
+    rows.sort_by_key(|(top, _)| *top);
+    rows.into_iter().map(|(_, row)| row).collect()
+}
+
+/// The left and right ends of a row of bar rectangles.
+fn reach(row: &[BarPart]) -> (i32, i32) {
+    let left = row.iter().map(|r| r.0).min().unwrap();
+    let right = row.iter().map(|r| r.1).max().unwrap();
+    (left, right)
+}
+
+#[test]
+fn likert_chart_writes_svg_and_png_with_every_level_in_the_legend() {
+    let dir = tempfile::tempdir().unwrap();
+    let chart = likert_chart(
+        &agreement_levels(),
+        Some(2),
+        &sample_likert(),
+        LIKERT_TITLE,
+        LIKERT_CAPTION,
+        &dir.path().join("likert"),
+    )
+    .unwrap();
+
+    assert_eq!(chart.svg, dir.path().join("likert.svg"));
+    assert_eq!(png_width(&assert_written(&chart.png)), 1600);
+    let svg = String::from_utf8(assert_written(&chart.svg)).unwrap();
+    let svg = drawing(&svg);
+    assert!(has_text(svg, LIKERT_TITLE));
+    for level in agreement_levels() {
+        assert!(has_text(svg, &level), "legend lacks {level:?}");
+    }
+    assert!(
+        has_text(svg, "not shown (small numbers)"),
+        "legend lacks the hidden block"
+    );
+    for item in sample_likert() {
+        let opening: String = item.label.split(' ').take(3).collect::<Vec<_>>().join(" ");
+        assert!(svg.contains(&opening), "SVG lacks {:?}", item.label);
+        assert!(has_text(svg, &item.n_label), "SVG lacks {:?}", item.n_label);
+    }
+    // Wide segments carry their whole percentage; the axis counts outwards from the centre.
+    for label in ["41%", "44%", "78%", "38%"] {
+        assert!(has_text(svg, label), "no segment labelled {label}");
+    }
+    assert!(has_text(svg, "Percent of those who answered"));
+    assert!(
+        svg.matches("\n100\n").count() == 2,
+        "axis should read 100 … 0 … 100"
+    );
+    assert!(svg.contains(LIKERT_CAPTION));
+}
+
+#[test]
+fn likert_legend_lists_levels_nobody_chose_in_scale_order() {
+    let dir = tempfile::tempdir().unwrap();
+    let items = [likert_item(
+        "Everyone agreed",
+        &[Some(0.0), Some(0.0), Some(0.0), Some(60.0), Some(40.0)],
+        40,
+    )];
+    let chart = likert_chart(
+        &agreement_levels(),
+        Some(2),
+        &items,
+        LIKERT_TITLE,
+        LIKERT_CAPTION,
+        &dir.path().join("agreed"),
+    )
+    .unwrap();
+    let svg = std::fs::read_to_string(&chart.svg).unwrap();
+    let svg = drawing(&svg);
+    let positions: Vec<usize> = agreement_levels()
+        .iter()
+        .map(|level| {
+            svg.find(&format!("\n{level}\n"))
+                .unwrap_or_else(|| panic!("legend lacks {level:?}"))
+        })
+        .collect();
+    assert!(positions.windows(2).all(|w| w[0] < w[1]), "{positions:?}");
+    // Nothing hidden, so no hidden block and no legend entry for one.
+    assert!(!svg.contains("not shown (small numbers)"));
+    // Two segments only: 0% levels draw nothing.
+    assert_eq!(bar_rows(svg).len(), 1);
+    assert_eq!(bar_rows(svg)[0].len(), 2, "{:?}", bar_rows(svg));
+}
+
+#[test]
+fn neutral_level_is_split_half_each_side_of_the_centre_line() {
+    let dir = tempfile::tempdir().unwrap();
+    let items = [
+        likert_item(
+            "Balanced",
+            &[Some(0.0), Some(25.0), Some(50.0), Some(25.0), Some(0.0)],
+            40,
+        ),
+        likert_item(
+            "Mostly agree",
+            &[Some(0.0), Some(0.0), Some(20.0), Some(80.0), Some(0.0)],
+            40,
+        ),
+    ];
+    let chart = likert_chart(
+        &agreement_levels(),
+        Some(2),
+        &items,
+        LIKERT_TITLE,
+        LIKERT_CAPTION,
+        &dir.path().join("split"),
+    )
+    .unwrap();
+    let svg = std::fs::read_to_string(&chart.svg).unwrap();
+    let rows = bar_rows(&svg);
+    assert_eq!(rows.len(), 2, "{rows:?}");
+    // "Balanced" reaches 50% each way, so its middle is the centre line.
+    let (left, right) = reach(&rows[0]);
+    let centre = (left + right) / 2;
+    let pixels_per_percent = f64::from(right - left) / 100.0;
+    // "Mostly agree": its 20% neutral starts 10% left of the centre and ends 10% right of it.
+    let (left, right) = reach(&rows[1]);
+    let expected_left = f64::from(centre) - 10.0 * pixels_per_percent;
+    let expected_right = f64::from(centre) + 90.0 * pixels_per_percent;
+    assert!(
+        (f64::from(left) - expected_left).abs() <= 1.0,
+        "{left} vs {expected_left}"
+    );
+    assert!(
+        (f64::from(right) - expected_right).abs() <= 1.0,
+        "{right} vs {expected_right}"
+    );
+}
+
+#[test]
+fn even_scale_is_centred_between_the_two_middle_levels() {
+    let dir = tempfile::tempdir().unwrap();
+    let levels: Vec<String> = ["Not at all", "A little", "Quite a lot", "Very much"]
+        .map(String::from)
+        .to_vec();
+    let items = [
+        likert_item(
+            "Balanced",
+            &[Some(10.0), Some(40.0), Some(40.0), Some(10.0)],
+            30,
+        ),
+        likert_item(
+            "All upper",
+            &[Some(0.0), Some(0.0), Some(70.0), Some(30.0)],
+            30,
+        ),
+    ];
+    let chart = likert_chart(
+        &levels,
+        None,
+        &items,
+        LIKERT_TITLE,
+        LIKERT_CAPTION,
+        &dir.path().join("even"),
+    )
+    .unwrap();
+    let svg = std::fs::read_to_string(&chart.svg).unwrap();
+    for level in &levels {
+        assert!(has_text(drawing(&svg), level), "legend lacks {level:?}");
+    }
+    let rows = bar_rows(&svg);
+    let (left, right) = reach(&rows[0]);
+    let centre = (left + right) / 2;
+    // The upper levels start at the centre line, where "Balanced" is split 50/50.
+    assert!((reach(&rows[1]).0 - centre).abs() <= 1, "{rows:?}");
+    assert!(
+        chart.alt.contains("Not at all 10.0%, A little 40.0%"),
+        "{}",
+        chart.alt
+    );
+}
+
+#[test]
+fn likert_alt_text_states_every_figure_and_the_hidden_share() {
+    let dir = tempfile::tempdir().unwrap();
+    let items = sample_likert();
+    let chart = likert_chart(
+        &agreement_levels(),
+        Some(2),
+        &items,
+        LIKERT_TITLE,
+        LIKERT_CAPTION,
+        &dir.path().join("alt"),
+    )
+    .unwrap();
+
+    assert!(
+        chart
+            .alt
+            .starts_with(&format!("Diverging bar chart: {LIKERT_TITLE}.")),
+        "{}",
+        chart.alt
+    );
+    assert!(chart.alt.ends_with(LIKERT_CAPTION), "{}", chart.alt);
+    assert!(
+        chart.alt.contains(
+            "The group has reduced my feelings of isolation (N = 91): Strongly disagree not \
+             shown, Disagree not shown, Neither agree nor disagree 9.9%, Agree 40.7%, Strongly \
+             agree 44.0%; 5.4% in levels not shown (small numbers)."
+        ),
+        "{}",
+        chart.alt
+    );
+    // Shown in full: no hidden share mentioned.
+    assert!(chart.alt.contains("Strongly agree 27.8%."), "{}", chart.alt);
+    for item in &items {
+        assert!(
+            chart.alt.contains(&item.label),
+            "alt lacks {:?}",
+            item.label
+        );
+        for (level, percent) in agreement_levels().iter().zip(&item.percents) {
+            let figure = match percent {
+                Some(p) => format!("{level} {p:.1}%"),
+                None => format!("{level} not shown"),
+            };
+            assert!(chart.alt.contains(&figure), "alt lacks {figure:?}");
+        }
+    }
+    let svg = std::fs::read_to_string(&chart.svg).unwrap();
+    assert!(svg.contains("<desc>Diverging bar chart"));
+}
+
+#[test]
+fn hidden_levels_are_one_block_at_the_end_not_invented_numbers() {
+    let dir = tempfile::tempdir().unwrap();
+    let items = [likert_item(
+        "The group has reduced my feelings of isolation",
+        &[None, None, Some(9.9), Some(40.7), Some(44.0)],
+        91,
+    )];
+    let chart = likert_chart(
+        &agreement_levels(),
+        Some(2),
+        &items,
+        LIKERT_TITLE,
+        LIKERT_CAPTION,
+        &dir.path().join("hidden"),
+    )
+    .unwrap();
+    let svg = std::fs::read_to_string(&chart.svg).unwrap();
+    let rows = bar_rows(&svg);
+    // Neutral, agree, strongly agree and one hidden block: nothing drawn for the two hidden
+    // levels on the left, and the hidden block is the rightmost part of the bar.
+    assert_eq!(rows.len(), 1);
+    assert_eq!(rows[0].len(), 4, "{rows:?}");
+    let (left, right) = reach(&rows[0]);
+    let hidden = rows[0].iter().max_by_key(|r| r.1).unwrap();
+    let width = f64::from(right - left);
+    let share = f64::from(hidden.1 - hidden.0) / width;
+    // 5.4 of the 100 percent the bar spans.
+    assert!(
+        (share - 5.4 / 100.0).abs() < 0.01,
+        "hidden block is {share} of the bar"
+    );
+    // Its share is not written as if it were a level's figure.
+    assert!(!has_text(drawing(&svg), "5%"));
+}
+
+#[test]
+fn fully_hidden_item_says_not_shown_instead_of_a_bar() {
+    let dir = tempfile::tempdir().unwrap();
+    let items = [
+        likert_item(
+            "Shown",
+            &[Some(10.0), Some(20.0), Some(30.0), Some(25.0), Some(15.0)],
+            60,
+        ),
+        likert_item("Too few answers", &[None, None, None, None, None], 6),
+    ];
+    let chart = likert_chart(
+        &agreement_levels(),
+        Some(2),
+        &items,
+        LIKERT_TITLE,
+        LIKERT_CAPTION,
+        &dir.path().join("few"),
+    )
+    .unwrap();
+    let svg = std::fs::read_to_string(&chart.svg).unwrap();
+    // Written once, in the row: no hidden block elsewhere, so no legend entry.
+    assert_eq!(
+        drawing(&svg)
+            .matches("\nnot shown (small numbers)\n")
+            .count(),
+        1
+    );
+    assert_eq!(bar_rows(&svg).len(), 1, "only the shown item has a bar");
+    assert!(
+        chart
+            .alt
+            .contains("Too few answers (N = 6): every level not shown (small numbers)."),
+        "{}",
+        chart.alt
+    );
+}
+
+#[test]
+fn likert_errors_name_the_file_and_the_item() {
+    let dir = tempfile::tempdir().unwrap();
+    let stem = dir.path().join("bad");
+    let levels = agreement_levels();
+
+    let error =
+        likert_chart(&levels, Some(2), &[], LIKERT_TITLE, LIKERT_CAPTION, &stem).unwrap_err();
+    assert!(matches!(error, ChartError::NoBars { .. }), "{error:?}");
+
+    let error = likert_chart(
+        &[],
+        None,
+        &sample_likert(),
+        LIKERT_TITLE,
+        LIKERT_CAPTION,
+        &stem,
+    )
+    .unwrap_err();
+    assert!(matches!(error, ChartError::BadScale { .. }), "{error:?}");
+    assert!(error.to_string().contains("bad.svg"), "{error}");
+    assert!(error.to_string().contains("no scale levels"), "{error}");
+
+    let error = likert_chart(
+        &levels,
+        Some(5),
+        &sample_likert(),
+        LIKERT_TITLE,
+        LIKERT_CAPTION,
+        &stem,
+    )
+    .unwrap_err();
+    assert!(matches!(error, ChartError::BadScale { .. }), "{error:?}");
+
+    let mut items = sample_likert();
+    items[1].percents.pop();
+    let error = likert_chart(
+        &levels,
+        Some(2),
+        &items,
+        LIKERT_TITLE,
+        LIKERT_CAPTION,
+        &stem,
+    )
+    .unwrap_err();
+    assert!(
+        matches!(
+            error,
+            ChartError::LevelCountMismatch {
+                percents: 4,
+                levels: 5,
+                ..
+            }
+        ),
+        "{error:?}"
+    );
+    let message = error.to_string();
+    assert!(message.contains("bad.svg"), "{message}");
+    assert!(
+        message.contains("The group has improved my emotional wellbeing"),
+        "{message}"
+    );
+    assert!(message.contains("one per level"), "{message}");
+
+    for bad in [f64::NAN, f64::INFINITY, -5.0, 140.0] {
+        let mut items = sample_likert();
+        items[0].percents[3] = Some(bad);
+        let error = likert_chart(
+            &levels,
+            Some(2),
+            &items,
+            LIKERT_TITLE,
+            LIKERT_CAPTION,
+            &stem,
+        )
+        .unwrap_err();
+        assert!(matches!(error, ChartError::BadPercent { .. }), "{error:?}");
+        assert!(
+            error
+                .to_string()
+                .contains("reduced my feelings of isolation (Agree)"),
+            "{error}"
+        );
+    }
+
+    // Levels that add up to far more than 100 are not shares of one whole.
+    let items = [likert_item(
+        "Double counted",
+        &[Some(50.0), Some(50.0), Some(50.0), None, None],
+        10,
+    )];
+    let error = likert_chart(
+        &levels,
+        Some(2),
+        &items,
+        LIKERT_TITLE,
+        LIKERT_CAPTION,
+        &stem,
+    )
+    .unwrap_err();
+    assert!(
+        matches!(error, ChartError::BadPercent { value, .. } if value == 150.0),
+        "{error:?}"
+    );
+    assert!(!dir.path().join("bad.png").exists());
 }

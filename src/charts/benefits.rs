@@ -37,6 +37,40 @@ pub fn benefit_chart(
     caption: &str,
     out_stem: &Path,
 ) -> Result<Chart, ChartError> {
+    grouped_chart(
+        bars,
+        &Wording {
+            alt_intro: "Percent of respondents in each source who reported each benefit, with \
+                        Wilson intervals.",
+            note: "Bars show the percentage; whiskers show the interval; n/N is written at the \
+                   end of each bar.",
+            axis_label: "Percent of respondents",
+        },
+        title,
+        caption,
+        out_stem,
+    )
+}
+
+/// What a grouped bar chart says about itself, beyond its title and caption.
+pub(super) struct Wording {
+    /// Follows the title in the alt text: what the bars measure.
+    pub alt_intro: &'static str,
+    /// The first note under the axis: how to read a bar.
+    pub note: &'static str,
+    pub axis_label: &'static str,
+}
+
+/// Grouped horizontal bars: one group per `label`, one bar per `source` inside each group, in
+/// the order first given; sources keep their colour and position in every group. With a
+/// single source there is no legend: the title and caption name it.
+pub(super) fn grouped_chart(
+    bars: &[BenefitBar],
+    wording: &Wording,
+    title: &str,
+    caption: &str,
+    out_stem: &Path,
+) -> Result<Chart, ChartError> {
     let svg_path = super::with_suffix(out_stem, ".svg");
     if bars.is_empty() {
         return Err(ChartError::NoBars {
@@ -47,63 +81,69 @@ pub fn benefit_chart(
     register_fonts()?;
 
     let mut sources: Vec<&str> = Vec::new();
-    let mut benefits: Vec<&str> = Vec::new();
+    let mut labels: Vec<&str> = Vec::new();
     for bar in bars {
         if !sources.contains(&bar.source.as_str()) {
             sources.push(&bar.source);
         }
-        if !benefits.contains(&bar.label.as_str()) {
-            benefits.push(&bar.label);
+        if !labels.contains(&bar.label.as_str()) {
+            labels.push(&bar.label);
         }
     }
 
-    let mut groups = Vec::with_capacity(benefits.len());
-    let mut alt_groups = Vec::with_capacity(benefits.len());
-    for benefit in &benefits {
+    let mut groups = Vec::with_capacity(labels.len());
+    let mut alt_groups = Vec::with_capacity(labels.len());
+    for label in &labels {
         let mut rows = Vec::new();
         let mut alt_rows = Vec::new();
         for (source_index, source) in sources.iter().enumerate() {
             for bar in bars
                 .iter()
-                .filter(|b| b.label == *benefit && b.source == *source)
+                .filter(|b| b.label == *label && b.source == *source)
             {
-                let row = checked_row(bar, source_index, &svg_path)?;
+                let row = checked_row(bar, source_index, sources.len() > 1, &svg_path)?;
                 alt_rows.push(alt_row(bar, &row));
                 rows.push(row);
             }
         }
         groups.push(BarGroup {
-            label: benefit.to_string(),
+            label: label.to_string(),
             rows,
         });
-        alt_groups.push(format!("{benefit}: {}.", alt_rows.join("; ")));
+        alt_groups.push(format!("{label}: {}.", alt_rows.join("; ")));
     }
 
     let alt = format!(
-        "Horizontal bar chart: {title}. Percent of respondents in each source who reported each \
-         benefit, with Wilson intervals. {} {caption}",
+        "Horizontal bar chart: {title}. {} {} {caption}",
+        wording.alt_intro,
         alt_groups.join(" ")
     );
     let figure = HorizontalBars {
         title: title.to_string(),
-        legend: sources
-            .iter()
-            .enumerate()
-            .map(|(i, s)| (s.to_string(), series_colour(i)))
-            .collect(),
+        legend: if sources.len() > 1 {
+            sources
+                .iter()
+                .enumerate()
+                .map(|(i, s)| (s.to_string(), series_colour(i)))
+                .collect()
+        } else {
+            Vec::new()
+        },
         groups,
-        axis_label: "Percent of respondents".to_string(),
-        notes: vec![
-            "Bars show the percentage; whiskers show the interval; n/N is written at the end of each bar.".to_string(),
-            caption.to_string(),
-        ],
+        axis_label: wording.axis_label.to_string(),
+        notes: vec![wording.note.to_string(), caption.to_string()],
         group_rules: true,
     }
     .layout();
     write_figure(&figure, out_stem, title, alt)
 }
 
-fn checked_row(bar: &BenefitBar, source_index: usize, path: &Path) -> Result<BarRow, ChartError> {
+fn checked_row(
+    bar: &BenefitBar,
+    source_index: usize,
+    name_source: bool,
+    path: &Path,
+) -> Result<BarRow, ChartError> {
     let name = format!("{} ({})", bar.label, bar.source);
     let percent = bar
         .percent
@@ -119,7 +159,8 @@ fn checked_row(bar: &BenefitBar, source_index: usize, path: &Path) -> Result<Bar
     let end_label = match percent {
         Some(p) => format!("{} ({})", percent_short(p), bar.n_label.trim()),
         // Named, as colour alone cannot say which source is missing on a grey printout.
-        None => format!("{}: {SUPPRESSED_TEXT}", bar.source),
+        None if name_source => format!("{}: {SUPPRESSED_TEXT}", bar.source),
+        None => SUPPRESSED_TEXT.to_string(),
     };
     Ok(BarRow {
         colour: series_colour(source_index),

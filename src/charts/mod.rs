@@ -9,14 +9,19 @@
 //! in a chart depends on the clock or on hash order, so identical input gives byte-identical
 //! files on any machine.
 //!
-//! One file per chart kind ([`benefits`], [`multi_select`]); this module holds what they share:
-//! the error type, fonts, palette, text wrapping and a horizontal bar layout. It draws what it is
-//! given: tallying, intervals and small-number suppression are decided before a chart is drawn.
+//! One file per chart kind ([`benefits`], [`multi_select`], [`codes`], and [`likert`] for
+//! diverging bars of Likert items); this module holds what they share: the error type, fonts,
+//! palette, text wrapping and a horizontal bar layout. It draws what it is given: tallying,
+//! intervals and small-number suppression are decided before a chart is drawn.
 
 pub mod benefits;
+pub mod codes;
+pub mod likert;
 pub mod multi_select;
 
 pub use benefits::{benefit_chart, BenefitBar};
+pub use codes::{code_chart, CodeBar};
+pub use likert::{likert_chart, LikertItem};
 pub use multi_select::{multi_select_chart, OptionBar};
 
 use std::ffi::OsString;
@@ -52,6 +57,21 @@ pub enum ChartError {
         bar: String,
         field: &'static str,
         value: f64,
+    },
+    /// A Likert chart whose scale has no levels, or whose neutral level is not one of them.
+    #[error("{path}: the chart \"{title}\" {problem}; give the scale's levels lowest first and, if it has a middle level, that level's index among them")]
+    BadScale {
+        path: PathBuf,
+        title: String,
+        problem: String,
+    },
+    /// A Likert item without exactly one percentage per scale level.
+    #[error("{path}: item \"{item}\" has {percents} percentages but the scale has {levels} levels; give one per level, lowest first, with None where a figure is hidden")]
+    LevelCountMismatch {
+        path: PathBuf,
+        item: String,
+        percents: usize,
+        levels: usize,
     },
     /// The folder for the chart files could not be created.
     #[error("{path}: could not create the folder for the chart: {source}")]
