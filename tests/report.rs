@@ -175,7 +175,7 @@ fn quotes_pass_the_personal_data_guard_in_every_output() {
         "who,code,excerpt\n\
          I1,Helpful,\"Mandy rang me on 07700 900123 and emailed jo@example.org, you know, it helped so much to have someone.\"\n\
          I2,Helpful,\"My NHS number is 943 476 5919 and I live at SW1A 1AA, but the group is the best thing that happened.\"\n\
-         I3,Other,\"<script>alert(1)</script> =HYPERLINK(\"\"http://x\"\") the group was a lifeline for me, honestly it was.\"\n",
+         I3,Other,\"<script>alert(1)</script> =HYPERLINK(\"\"http://x\"\") the group was a lifeline for me, [honestly](javascript:alert(1)) it was.\"\n",
     )
     .unwrap();
     std::fs::write(
@@ -206,8 +206,19 @@ evidence = [ { source = "i", code = "Helpful" } ]
         .success();
     let files = read_dir_bytes(&dir.path().join("out"));
     let report = String::from_utf8_lossy(&files[Path::new("impact-report.md")]).to_string();
-    assert!(report.contains("[name] rang me on [phone]"), "{report}");
-    assert!(report.contains("[NHS number]"), "{report}");
+    // Brackets are escaped in the Markdown, so no text can make a link.
+    assert!(
+        report.contains("\\[name\\] rang me on \\[phone\\]"),
+        "{report}"
+    );
+    assert!(report.contains("\\[NHS number\\]"), "{report}");
+    let html = String::from_utf8_lossy(&files[Path::new("impact-report.html")]).to_string();
+    assert!(html.contains("[name] rang me on [phone]"), "{html}");
+    assert!(
+        html.contains("[honestly](javascript:alert(1))"),
+        "shown as text: {html}"
+    );
+    assert!(!html.contains("href=\"javascript"), "{html}");
     for (path, bytes) in &files {
         if path.extension().is_some_and(|e| e == "parquet") {
             continue;
@@ -224,9 +235,9 @@ evidence = [ { source = "i", code = "Helpful" } ]
         ] {
             assert!(!text.contains(secret), "{secret} in {}", path.display());
         }
-        // Markup is data in the tables; in the Markdown it must not be live.
-        if path.extension().is_some_and(|e| e == "md") {
-            assert!(!text.contains("<script>"), "{}", path.display());
+        // Markup is data in the tables; in the Markdown and HTML it must not be live.
+        if path.extension().is_some_and(|e| e == "md" || e == "html") {
+            assert!(!text.contains("<script"), "{}", path.display());
         }
     }
     let csv = String::from_utf8_lossy(&files[Path::new("tables/quotes.csv")]).to_string();

@@ -2,7 +2,9 @@ use std::io::Write;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use impactkit::report::{write_report, ReportError};
+use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
+
+use impactkit::report::{write_report_with_progress, Formats, ReportError, ReportOptions, Step};
 
 #[derive(clap::Args)]
 pub struct Args {
@@ -14,6 +16,35 @@ pub struct Args {
     /// A Markdown template (minijinja) to use instead of the built-in one.
     #[arg(long)]
     template: Option<PathBuf>,
+    /// Which documents to write beside the tables and charts: md, html, or both.
+    #[arg(long, value_delimiter = ',', default_values = ["md", "html"])]
+    format: Vec<Format>,
+    /// No progress display and no summary; warnings and errors are still printed.
+    #[arg(long, short)]
+    quiet: bool,
+}
+
+#[derive(Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+enum Format {
+    /// impact-report.md, GitHub-flavoured Markdown with the charts linked.
+    Md,
+    /// impact-report.html, one self-contained file with the charts inlined, for print or PDF.
+    Html,
+}
+
+/// A spinner on stderr naming the current step; drawn only when stderr is a terminal.
+fn progress_bar(quiet: bool) -> ProgressBar {
+    let target = if quiet {
+        ProgressDrawTarget::hidden()
+    } else {
+        ProgressDrawTarget::stderr()
+    };
+    let bar = ProgressBar::with_draw_target(Some(Step::COUNT), target);
+    if let Ok(style) = ProgressStyle::with_template("{spinner} [{pos}/{len}] {msg}") {
+        bar.set_style(style);
+    }
+    bar.enable_steady_tick(std::time::Duration::from_millis(120));
+    bar
 }
 
 pub fn run(args: Args) -> anyhow::Result<ExitCode> {
@@ -27,18 +58,50 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         },
         None => None,
     };
-    match write_report(&args.spec, args.out.as_deref(), template.as_deref()) {
+    let options = ReportOptions {
+        out: args.out.as_deref(),
+        template: template.as_deref(),
+        formats: Formats {
+            markdown: args.format.contains(&Format::Md),
+            html: args.format.contains(&Format::Html),
+        },
+    };
+    let bar = progress_bar(args.quiet);
+    let result = write_report_with_progress(&args.spec, &options, &mut |step| {
+        if step != Step::Reading {
+            bar.inc(1);
+        }
+        bar.set_message(step.describe());
+    });
+    bar.finish_and_clear();
+    match result {
         Ok(output) => {
             let mut err = std::io::stderr().lock();
             for w in &output.warnings {
                 writeln!(err, "{w}\n")?;
             }
+            if args.quiet {
+                return Ok(ExitCode::SUCCESS);
+            }
             let mut out = std::io::stdout().lock();
-            writeln!(
-                out,
-                "wrote {}",
-                output.dir.join("impact-report.md").display()
-            )?;
+            for document in ["impact-report.md", "impact-report.html"] {
+                let path = output.dir.join(document);
+                if output.files.contains(&path) {
+                    writeln!(out, "wrote {}", path.display())?;
+                }
+            }
+            let charts = output
+                .files
+                .iter()
+                .filter(|f| f.extension().is_some_and(|e| e == "png"))
+                .count();
+            if charts > 0 {
+                writeln!(
+                    out,
+                    "      {charts} charts (SVG and PNG) in {}",
+                    output.dir.join("charts").display()
+                )?;
+            }
             writeln!(
                 out,
                 "      {} tables (CSV and Parquet) in {}, and results.json",

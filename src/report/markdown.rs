@@ -10,6 +10,7 @@ use minijinja::value::Serde;
 use minijinja::{Environment, Value};
 use serde::Serialize;
 
+use super::figures::{ChartLink, Figures};
 use super::published::Published;
 use crate::analysis::publish::Hidden;
 use crate::spec::{QuestionKind, SourceKind, Spec};
@@ -28,6 +29,9 @@ struct Context {
     sources: Vec<super::published::SourceOut>,
     groups: Vec<GroupLine>,
     benefits: Vec<BenefitLine>,
+    benefits_chart: Option<ChartLink>,
+    /// Likert charts: how each survey's statements were rated.
+    likert_charts: Vec<ChartLink>,
     multi_questions: Vec<MultiQuestion>,
     coding_sources: Vec<CodingSection>,
     reliability: Vec<ReliabilityLine>,
@@ -73,6 +77,7 @@ struct MultiQuestion {
     intro: String,
     answered: String,
     rows: Vec<ValueLine>,
+    chart: Option<ChartLink>,
 }
 
 #[derive(Serialize)]
@@ -91,6 +96,11 @@ struct CodingSection {
     breakdowns: Vec<Breakdown>,
     /// Attributes with groups too small to show separately.
     too_small: Vec<String>,
+    chart: Option<ChartLink>,
+    /// Every count is hidden (few interviewees): the report lists the themes instead.
+    all_hidden: bool,
+    /// Codes given to at least one interviewee, in the order of the table.
+    themes: Vec<String>,
 }
 
 #[derive(Serialize)]
@@ -134,22 +144,55 @@ struct AgreementLine {
 pub fn render(
     spec: &Spec,
     published: &Published,
+    figures: &Figures,
     template: Option<&str>,
 ) -> Result<String, minijinja::Error> {
     let mut env = Environment::new();
     env.add_filter("cell", table_cell);
     env.add_template("report", template.unwrap_or(DEFAULT_TEMPLATE))?;
-    let context = build_context(spec, published);
-    env.get_template("report")?
-        .render(Value::from(Serde(&context)))
+    let context = build_context(spec, published, figures);
+    let text = env
+        .get_template("report")?
+        .render(Value::from(Serde(&context)))?;
+    Ok(tidy_blank_lines(&text))
 }
 
-/// Text made safe for a Markdown table cell: no live HTML, no column breaks, one line.
+/// At most one blank line in a row, and one newline at the end: templates with many optional
+/// sections leave runs of blank lines where a section is absent. Fenced code is left alone.
+fn tidy_blank_lines(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut blank_run = 0;
+    let mut in_fence = false;
+    for line in text.lines() {
+        if line.trim_start().starts_with("```") {
+            in_fence = !in_fence;
+        }
+        if line.trim().is_empty() && !in_fence {
+            blank_run += 1;
+            if blank_run > 1 {
+                continue;
+            }
+        } else {
+            blank_run = 0;
+        }
+        out.push_str(line);
+        out.push('\n');
+    }
+    let trimmed = out.trim_end_matches('\n').len();
+    out.truncate(trimmed);
+    out.push('\n');
+    out
+}
+
+/// Text made safe for a Markdown table cell (and any other line of the report): no live
+/// HTML, no links, no column breaks, one line.
 pub fn table_cell(text: String) -> String {
     text.replace('&', "&amp;")
         .replace('<', "&lt;")
         .replace('>', "&gt;")
         .replace('|', "\\|")
+        .replace('[', "\\[")
+        .replace(']', "\\]")
         .replace(['\r', '\n'], " ")
 }
 
@@ -175,7 +218,7 @@ fn n_of_n(n: Option<u64>, total: Option<u64>, k: u32, hidden: Option<Hidden>) ->
     }
 }
 
-fn build_context(spec: &Spec, p: &Published) -> Context {
+fn build_context(spec: &Spec, p: &Published, figures: &Figures) -> Context {
     let k = spec.privacy.min_cell;
     let confidence_percent = format!("{}", (spec.confidence * 100.0 * 10.0).round() / 10.0);
     let benefits: Vec<BenefitLine> = p
@@ -250,6 +293,7 @@ fn build_context(spec: &Spec, p: &Published) -> Context {
                     source.group
                 ),
                 answered: count(answered),
+                chart: figures.multi(&source.name, &q.name).cloned(),
                 rows: rows
                     .into_iter()
                     .map(|r| ValueLine {
@@ -340,7 +384,16 @@ fn build_context(spec: &Spec, p: &Published) -> Context {
             });
         }
         let respondents = overall.first().and_then(|c| c.respondents);
+        // Zero is never hidden, so a hidden count means at least one interviewee.
+        let themes = rows
+            .iter()
+            .filter(|c| c.interviewees != Some(0))
+            .map(|c| c.code.clone())
+            .collect();
+        let all_hidden = !rows.is_empty() && rows.iter().all(|c| c.interviewees.is_none());
         coding_sources.push(CodingSection {
+            all_hidden,
+            themes,
             source: source.name.clone(),
             group: source.group.clone(),
             respondents: count(respondents),
@@ -354,6 +407,7 @@ fn build_context(spec: &Spec, p: &Published) -> Context {
                 .collect(),
             breakdowns,
             too_small,
+            chart: figures.codes(&source.name).cloned(),
         });
     }
     let mut reliability: Vec<ReliabilityLine> = Vec::new();
@@ -409,15 +463,25 @@ fn build_context(spec: &Spec, p: &Published) -> Context {
         })
         .filter(|g| !g.quotes.is_empty())
         .collect();
-    let theme_quotes = p
-        .quotes
-        .iter()
-        .filter(|q| q.benefit.is_none())
-        .map(|q| QuoteGroup {
-            heading: q.code.clone(),
-            quotes: vec![quote_line(q)],
-        })
-        .collect();
+    // A matrix coding sheet holds one summary per person, so several codes can share one
+    // excerpt: it is quoted once, under all of its codes.
+    let mut theme_quotes: Vec<QuoteGroup> = Vec::new();
+    for q in p.quotes.iter().filter(|q| q.benefit.is_none()) {
+        let line = quote_line(q);
+        match theme_quotes
+            .iter_mut()
+            .find(|g| g.quotes.iter().any(|l| l.text == line.text))
+        {
+            Some(group) => {
+                group.heading.push_str(" · ");
+                group.heading.push_str(&q.code);
+            }
+            None => theme_quotes.push(QuoteGroup {
+                heading: q.code.clone(),
+                quotes: vec![line],
+            }),
+        }
+    }
     let redactions = if p.redactions.is_empty() {
         "none were needed".to_string()
     } else {
@@ -447,6 +511,8 @@ fn build_context(spec: &Spec, p: &Published) -> Context {
             })
             .collect(),
         benefits,
+        benefits_chart: figures.benefits.clone(),
+        likert_charts: figures.likert.iter().map(|l| l.chart.clone()).collect(),
         multi_questions,
         coding_sources,
         reliability,
@@ -457,5 +523,27 @@ fn build_context(spec: &Spec, p: &Published) -> Context {
             .map(|m| format!("\"{m}\""))
             .collect::<Vec<_>>()
             .join(", "),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn runs_of_blank_lines_become_one_outside_code() {
+        assert_eq!(tidy_blank_lines("a\n\n\n\nb\n\n"), "a\n\nb\n");
+        assert_eq!(
+            tidy_blank_lines("```\nx\n\n\ny\n```\n"),
+            "```\nx\n\n\ny\n```\n"
+        );
+    }
+
+    #[test]
+    fn table_cells_cannot_carry_markup_links_or_breaks() {
+        assert_eq!(
+            table_cell("<b>a|b</b> [x](javascript:y)\nz & w".to_string()),
+            "&lt;b&gt;a\\|b&lt;/b&gt; \\[x\\](javascript:y) z &amp; w"
+        );
     }
 }

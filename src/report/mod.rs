@@ -4,6 +4,8 @@
 //! published figure has passed small-number suppression. Identical inputs give
 //! byte-identical outputs: no timestamps, no hash-map order, no absolute paths.
 
+pub mod figures;
+pub mod html;
 pub mod markdown;
 pub mod published;
 pub mod redact;
@@ -34,6 +36,60 @@ pub enum ReportError {
     Table(#[from] tables::TableError),
     #[error("the report template failed: {0:#}")]
     Template(#[from] minijinja::Error),
+    #[error(transparent)]
+    Chart(#[from] crate::charts::ChartError),
+}
+
+/// Which documents to write beside the tables and charts.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Formats {
+    /// `impact-report.md`.
+    pub markdown: bool,
+    /// `impact-report.html`: one self-contained file, charts inlined, ready to print to PDF.
+    pub html: bool,
+}
+
+impl Default for Formats {
+    fn default() -> Self {
+        Self {
+            markdown: true,
+            html: true,
+        }
+    }
+}
+
+/// How to write a report: everything but the spec.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct ReportOptions<'a> {
+    /// Output folder; `reports/<slug of the title>/` when `None`.
+    pub out: Option<&'a Path>,
+    /// A replacement for the built-in Markdown template.
+    pub template: Option<&'a str>,
+    pub formats: Formats,
+}
+
+/// The steps of writing a report, announced as each begins (for a progress display).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Step {
+    Reading,
+    Computing,
+    Tables,
+    Charts,
+    Documents,
+}
+
+impl Step {
+    pub const COUNT: u64 = 5;
+
+    pub fn describe(self) -> &'static str {
+        match self {
+            Step::Reading => "reading and checking the spec and data",
+            Step::Computing => "computing tallies and suppressing small numbers",
+            Step::Tables => "writing tables",
+            Step::Charts => "drawing charts",
+            Step::Documents => "writing the report",
+        }
+    }
 }
 
 /// What was written, for the command to print.
@@ -47,24 +103,39 @@ pub struct ReportOutput {
 
 /// The default output folder: `reports/<slug of the title>/`.
 pub fn default_dir(title: &str) -> PathBuf {
+    let slug = slug(title);
+    PathBuf::from("reports").join(if slug.is_empty() { "report" } else { &slug })
+}
+
+/// Lower-case ASCII letters and digits, other runs of characters as one `-`: safe as a file
+/// name on every system, whatever the spec's names hold.
+pub fn slug(text: &str) -> String {
     let mut slug = String::new();
-    for c in title.chars() {
+    for c in text.chars() {
         if c.is_ascii_alphanumeric() {
             slug.push(c.to_ascii_lowercase());
         } else if !slug.ends_with('-') && !slug.is_empty() {
             slug.push('-');
         }
     }
-    let slug = slug.trim_end_matches('-');
-    PathBuf::from("reports").join(if slug.is_empty() { "report" } else { slug })
+    slug.trim_end_matches('-').to_string()
 }
 
 /// Reads the spec and its data, computes, suppresses, and writes the report folder.
 pub fn write_report(
     spec_path: &Path,
-    out: Option<&Path>,
-    template: Option<&str>,
+    options: &ReportOptions,
 ) -> Result<ReportOutput, ReportError> {
+    write_report_with_progress(spec_path, options, &mut |_| {})
+}
+
+/// [`write_report`], calling `progress` as each [`Step`] begins.
+pub fn write_report_with_progress(
+    spec_path: &Path,
+    options: &ReportOptions,
+    progress: &mut dyn FnMut(Step),
+) -> Result<ReportOutput, ReportError> {
+    progress(Step::Reading);
     let checked = validate(spec_path);
     let (Some(loaded), Some(eval)) = (&checked.spec, &checked.evaluation) else {
         return Err(ReportError::Invalid(checked.diagnostics));
@@ -85,9 +156,13 @@ pub fn write_report(
             slot.insert(hex_digest(&bytes));
         }
     }
+    progress(Step::Computing);
     let published = published::publish(spec, eval, &hashes);
 
-    let dir = out.map_or_else(|| default_dir(&spec.title), Path::to_path_buf);
+    progress(Step::Tables);
+    let dir = options
+        .out
+        .map_or_else(|| default_dir(&spec.title), Path::to_path_buf);
     let tables_dir = dir.join("tables");
     std::fs::create_dir_all(&tables_dir).map_err(|source| ReportError::Io {
         path: tables_dir.clone(),
@@ -239,10 +314,27 @@ pub fn write_report(
     write_file(&json_path, json.as_bytes())?;
     files.push(json_path);
 
-    let markdown = markdown::render(spec, &published, template)?;
-    let md_path = dir.join("impact-report.md");
-    write_file(&md_path, markdown.as_bytes())?;
-    files.push(md_path);
+    progress(Step::Charts);
+    let figures = figures::draw(spec, &published, &dir)?;
+    for chart in figures.all() {
+        files.push(dir.join(&chart.svg));
+        files.push(dir.join(&chart.png));
+    }
+
+    progress(Step::Documents);
+    // The Markdown is rendered even when only HTML is asked for: the HTML is made from it.
+    let markdown = markdown::render(spec, &published, &figures, options.template)?;
+    if options.formats.markdown {
+        let md_path = dir.join("impact-report.md");
+        write_file(&md_path, markdown.as_bytes())?;
+        files.push(md_path);
+    }
+    if options.formats.html {
+        let html = html::to_html(&markdown, &spec.title, &dir)?;
+        let html_path = dir.join("impact-report.html");
+        write_file(&html_path, html.as_bytes())?;
+        files.push(html_path);
+    }
 
     Ok(ReportOutput {
         dir,
