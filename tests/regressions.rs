@@ -141,7 +141,7 @@ label = "B"
 evidence = [ { source = "s", question = "q", answer = "positive" } ]
 "#,
     );
-    let p = publish(&loaded.spec, &eval, &Default::default());
+    let p = publish(&loaded.spec, &eval, &Default::default(), None);
     let agree_hidden = p
         .distributions
         .iter()

@@ -8,6 +8,7 @@
 pub mod agreement;
 pub mod coders;
 pub mod codes;
+pub mod compare;
 pub mod distributions;
 pub mod interval;
 pub mod publish;

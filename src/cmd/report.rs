@@ -19,6 +19,13 @@ pub struct Args {
     /// Which documents to write beside the tables and charts: md, html, or both.
     #[arg(long, value_delimiter = ',', default_values = ["md", "html"])]
     format: Vec<Format>,
+    /// An earlier wave's tables/benefits.csv (or a hand-made benefit,source,n,N table) to
+    /// compare with; overrides the spec's `baseline`.
+    #[arg(long)]
+    baseline: Option<PathBuf>,
+    /// The earlier wave's name in the report, e.g. 2023.
+    #[arg(long)]
+    baseline_wave: Option<String>,
     /// No progress display and no summary; warnings and errors are still printed.
     #[arg(long, short)]
     quiet: bool,
@@ -65,6 +72,8 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
             markdown: args.format.contains(&Format::Md),
             html: args.format.contains(&Format::Html),
         },
+        baseline: args.baseline.as_deref(),
+        baseline_wave: args.baseline_wave.as_deref(),
     };
     let bar = progress_bar(args.quiet);
     let result = write_report_with_progress(&args.spec, &options, &mut |step| {

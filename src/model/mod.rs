@@ -6,6 +6,7 @@
 //! [`Diagnostic`]s rather than stopping at the first, so `validate` can list them all. This
 //! stage does not count or compare anything: that is analysis.
 
+pub mod baseline;
 mod build;
 pub mod frames;
 pub mod ledger;

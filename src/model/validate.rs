@@ -64,6 +64,12 @@ pub fn validate(path: &Path) -> Validation {
     let evaluation = load_evaluation(&loaded);
     let mut diagnostics = loaded.diagnostics.clone();
     diagnostics.extend(evaluation.diagnostics.iter().cloned());
+    if let Some(baseline) = &loaded.spec.baseline {
+        let path = loaded.spec.resolve(baseline);
+        if let Err(problems) = super::baseline::read_baseline(&path, &loaded.spec.limits) {
+            diagnostics.extend(problems);
+        }
+    }
     Validation {
         diagnostics,
         spec: Some(loaded),

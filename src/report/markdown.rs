@@ -41,6 +41,33 @@ struct Context {
     benefit_quotes: Vec<QuoteGroup>,
     theme_quotes: Vec<QuoteGroup>,
     redactions: String,
+    comparison: Option<ComparisonSection>,
+}
+
+#[derive(Serialize)]
+struct ComparisonSection {
+    wave: String,
+    /// The current wave's name, or "this evaluation".
+    current: String,
+    alpha: String,
+    /// Comparisons made (and adjusted for together).
+    compared: usize,
+    rows: Vec<ComparisonLine>,
+    /// One sentence per clear change.
+    changes: Vec<String>,
+    /// Benefit × source pairs found in one wave only.
+    unmatched: Vec<String>,
+}
+
+#[derive(Serialize)]
+struct ComparisonLine {
+    label: String,
+    source: String,
+    baseline: String,
+    current: String,
+    difference: String,
+    test: String,
+    outcome: String,
 }
 
 #[derive(Serialize)]
@@ -145,16 +172,131 @@ pub fn render(
     spec: &Spec,
     published: &Published,
     figures: &Figures,
+    baseline_wave: Option<&str>,
     template: Option<&str>,
 ) -> Result<String, minijinja::Error> {
     let mut env = Environment::new();
     env.add_filter("cell", table_cell);
     env.add_template("report", template.unwrap_or(DEFAULT_TEMPLATE))?;
-    let context = build_context(spec, published, figures);
+    let mut context = build_context(spec, published, figures);
+    context.comparison = comparison_section(spec, published, baseline_wave);
     let text = env
         .get_template("report")?
         .render(Value::from(Serde(&context)))?;
     Ok(tidy_blank_lines(&text))
+}
+
+/// The "Compared with …" section: `None` without a baseline.
+fn comparison_section(
+    spec: &Spec,
+    p: &Published,
+    baseline_wave: Option<&str>,
+) -> Option<ComparisonSection> {
+    use super::comparison::Outcome;
+    if p.comparison.is_empty() {
+        return None;
+    }
+    let k = spec.privacy.min_cell;
+    let side = |n: Option<u64>, total: Option<u64>, percent: Option<f64>| match (n, total) {
+        (Some(n), Some(t)) => format!("{n} of {t} ({})", percent_text(percent)),
+        (None, Some(t)) => format!("not shown (small numbers) of {t}"),
+        (None, None) | (Some(_), None) => "—".to_string(),
+    };
+    let wave = baseline_wave.unwrap_or("the baseline").to_string();
+    let current = spec
+        .wave
+        .clone()
+        .unwrap_or_else(|| "this evaluation".to_string());
+    let mut rows = Vec::new();
+    let mut changes = Vec::new();
+    let mut unmatched = Vec::new();
+    for c in &p.comparison {
+        match c.outcome {
+            Outcome::BaselineOnly => {
+                unmatched.push(format!(
+                    "{} from the {} is in {wave} only",
+                    c.benefit,
+                    c.source.replace('_', " ")
+                ));
+                continue;
+            }
+            Outcome::CurrentOnly => {
+                unmatched.push(format!(
+                    "{} from the {} is not in {wave}",
+                    c.label,
+                    c.source.replace('_', " ")
+                ));
+                continue;
+            }
+            _ => {}
+        }
+        let difference = match (c.difference, c.diff_ci_low, c.diff_ci_high) {
+            (Some(d), Some(lo), Some(hi)) => {
+                format!("{d:+.1} points ({lo:+.1} to {hi:+.1})")
+            }
+            _ => "—".to_string(),
+        };
+        let test = match (&c.test, c.p_value, c.p_holm) {
+            (Some(t), Some(pv), Some(ph)) => format!(
+                "{}: p = {}, adjusted {}",
+                match t.as_str() {
+                    "fisher_exact" => "Fisher's exact",
+                    "two_proportion_z" => "z-test",
+                    other => other,
+                },
+                p_text(pv),
+                p_text(ph)
+            ),
+            _ => "—".to_string(),
+        };
+        if matches!(c.outcome, Outcome::ClearIncrease | Outcome::ClearDecrease) {
+            changes.push(format!(
+                "**{}** ({}): {} from {} in {wave} to {} in {current}, a {} effect (Cohen's h {:.2}).",
+                table_cell(c.label.clone()),
+                c.source.replace('_', " "),
+                if c.outcome == Outcome::ClearIncrease { "up" } else { "down" },
+                side(c.baseline_n, c.baseline_total, c.baseline_percent),
+                side(c.n, c.total, c.percent),
+                c.cohens_h_label.as_deref().unwrap_or("—"),
+                c.cohens_h.unwrap_or(0.0),
+            ));
+        }
+        rows.push(ComparisonLine {
+            label: c.label.clone(),
+            source: c.source.clone(),
+            baseline: side(c.baseline_n, c.baseline_total, c.baseline_percent),
+            current: side(c.n, c.total, c.percent),
+            difference,
+            test,
+            outcome: if c.outcome == Outcome::NotPublished {
+                format!("not compared (fewer than {k} on one side)")
+            } else {
+                c.outcome.words().to_string()
+            },
+        });
+    }
+    Some(ComparisonSection {
+        wave,
+        current,
+        alpha: format!("{}", ((1.0 - spec.confidence) * 1000.0).round() / 1000.0),
+        compared: p.comparison.iter().filter(|c| c.p_holm.is_some()).count(),
+        rows,
+        changes,
+        unmatched,
+    })
+}
+
+fn percent_text(p: Option<f64>) -> String {
+    p.map_or_else(|| "—".to_string(), |p| format!("{p:.1}%"))
+}
+
+/// p-values as people read them: "< 0.001" rather than 3.2e-7.
+fn p_text(p: f64) -> String {
+    if p < 0.001 {
+        "< 0.001".to_string()
+    } else {
+        format!("{p:.3}")
+    }
 }
 
 /// At most one blank line in a row, and one newline at the end: templates with many optional
@@ -495,6 +637,7 @@ fn build_context(spec: &Spec, p: &Published, figures: &Figures) -> Context {
         benefit_quotes,
         theme_quotes,
         redactions,
+        comparison: None,
         title: spec.title.clone(),
         wave: spec.wave.clone(),
         version: env!("CARGO_PKG_VERSION"),

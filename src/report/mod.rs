@@ -4,6 +4,7 @@
 //! published figure has passed small-number suppression. Identical inputs give
 //! byte-identical outputs: no timestamps, no hash-map order, no absolute paths.
 
+pub mod comparison;
 pub mod figures;
 pub mod html;
 pub mod markdown;
@@ -66,6 +67,10 @@ pub struct ReportOptions<'a> {
     /// A replacement for the built-in Markdown template.
     pub template: Option<&'a str>,
     pub formats: Formats,
+    /// An earlier wave's benefits table to compare with; overrides the spec's `baseline`.
+    pub baseline: Option<&'a Path>,
+    /// The earlier wave's name; overrides the spec's `baseline_wave` and the file's `wave`.
+    pub baseline_wave: Option<&'a str>,
 }
 
 /// The steps of writing a report, announced as each begins (for a progress display).
@@ -156,8 +161,25 @@ pub fn write_report_with_progress(
             slot.insert(hex_digest(&bytes));
         }
     }
+    let baseline_path = options
+        .baseline
+        .map(Path::to_path_buf)
+        .or_else(|| spec.baseline.as_ref().map(|b| spec.resolve(b)));
+    let baseline = match &baseline_path {
+        Some(path) => Some(
+            crate::model::baseline::read_baseline(path, &spec.limits)
+                .map_err(ReportError::Invalid)?,
+        ),
+        None => None,
+    };
+    let baseline_wave = options
+        .baseline_wave
+        .map(str::to_string)
+        .or_else(|| spec.baseline_wave.clone())
+        .or_else(|| baseline.as_ref().and_then(|b| b.wave.clone()));
+
     progress(Step::Computing);
-    let published = published::publish(spec, eval, &hashes);
+    let published = published::publish(spec, eval, &hashes, baseline.as_ref());
 
     progress(Step::Tables);
     let dir = options
@@ -308,6 +330,16 @@ pub fn write_report_with_progress(
         ["source", "code", "benefit", "text", "attribution"]
     );
     table!("redactions", &published.redactions, ["kind", "count"]);
+    if baseline.is_some() {
+        tables::write_table(
+            &tables_dir,
+            "comparison",
+            &published.comparison,
+            &comparison::COMPARISON_COLUMNS,
+        )?;
+        files.push(tables_dir.join("comparison.csv"));
+        files.push(tables_dir.join("comparison.parquet"));
+    }
 
     let json_path = dir.join("results.json");
     let json = serde_json::to_string_pretty(&published).unwrap_or_default() + "\n";
@@ -323,7 +355,13 @@ pub fn write_report_with_progress(
 
     progress(Step::Documents);
     // The Markdown is rendered even when only HTML is asked for: the HTML is made from it.
-    let markdown = markdown::render(spec, &published, &figures, options.template)?;
+    let markdown = markdown::render(
+        spec,
+        &published,
+        &figures,
+        baseline_wave.as_deref(),
+        options.template,
+    )?;
     if options.formats.markdown {
         let md_path = dir.join("impact-report.md");
         write_file(&md_path, markdown.as_bytes())?;

@@ -3,6 +3,7 @@
 
 use std::collections::BTreeMap;
 
+use super::comparison::{compare_waves, ComparisonOut};
 use super::redact::{RedactionCounts, Redactor};
 use crate::analysis::coders::coder_agreement;
 use crate::analysis::codes::{code_tallies, CodeTally};
@@ -13,6 +14,7 @@ use crate::analysis::scales::scale_reliability;
 use crate::analysis::suppression::is_small;
 use crate::analysis::suppression::{distribution_suppression, proportion_suppression};
 use crate::analysis::tallies::{benefit_tallies, fold, survey_rules};
+use crate::model::baseline::Baseline;
 use crate::model::{Evaluation, SourceData};
 use crate::spec::{QuestionKind, Spec};
 
@@ -144,13 +146,22 @@ pub struct Published {
     pub sources: Vec<SourceOut>,
     pub quotes: Vec<QuoteOut>,
     pub redactions: Vec<RedactionOut>,
+    /// `tables/comparison.csv`: only when a baseline wave is given.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub comparison: Vec<ComparisonOut>,
 }
 
 /// Computes and suppresses every results table. `hashes` maps each input file (as the
 /// model names it) to its SHA-256.
-pub fn publish(spec: &Spec, eval: &Evaluation, hashes: &BTreeMap<String, String>) -> Published {
+pub fn publish(
+    spec: &Spec,
+    eval: &Evaluation,
+    hashes: &BTreeMap<String, String>,
+    baseline: Option<&Baseline>,
+) -> Published {
     let k = spec.privacy.min_cell;
-    let tallies = publish_tallies(&benefit_tallies(spec, eval), k);
+    let raw_tallies = benefit_tallies(spec, eval);
+    let tallies = publish_tallies(&raw_tallies, k);
     let (benefits_by, benefits): (Vec<_>, Vec<_>) =
         tallies.into_iter().partition(|t| t.by.is_some());
     let (rows, numbers) = question_distributions(spec, eval);
@@ -167,7 +178,11 @@ pub fn publish(spec: &Spec, eval: &Evaluation, hashes: &BTreeMap<String, String>
         k,
     );
     let (quotes, redactions) = publish_quotes(spec, eval);
+    let comparison = baseline.map_or_else(Vec::new, |b| {
+        compare_waves(&raw_tallies, &benefits, b, spec.confidence, k)
+    });
     Published {
+        comparison,
         benefits,
         benefits_by,
         distributions,

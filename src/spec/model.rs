@@ -39,6 +39,13 @@ pub struct Spec {
     pub reliability: Vec<ReliabilityScale>,
     #[serde(default)]
     pub report: ReportSettings,
+    /// An earlier wave's `tables/benefits.csv` (or a hand-made `benefit,source,n,N` table)
+    /// to compare this wave with; `--baseline` overrides it.
+    #[serde(default)]
+    pub baseline: Option<PathBuf>,
+    /// The earlier wave's name in the report ("2023"); else the file's `wave` column.
+    #[serde(default)]
+    pub baseline_wave: Option<String>,
     /// The folder the spec file is in; relative paths resolve against it. Set by the loader.
     #[serde(skip)]
     pub base_dir: PathBuf,
@@ -354,6 +361,8 @@ pub(crate) fn known_keys(context: &str) -> &'static [&'static str] {
             "by",
             "reliability",
             "report",
+            "baseline",
+            "baseline_wave",
         ],
         "report" => &["quotes_per_code"],
         "reliability.#" => &["name", "source", "items", "reverse"],

@@ -1,0 +1,220 @@
+//! `tables/comparison.csv`: each benefit × source of this wave beside the baseline wave.
+//!
+//! A comparison is published only where both waves' figures are: a hidden count on either
+//! side hides the difference, its interval, the test and the effect size too, since any of
+//! them would give the hidden count away. p-values are Holm-adjusted across every published
+//! comparison, and a change is called a change only when the adjusted p-value is below
+//! 1 − confidence.
+
+use serde::Serialize;
+
+use crate::analysis::compare::{cohens_h_label, compare_proportions, holm};
+use crate::analysis::publish::PublishedTally;
+use crate::analysis::suppression::{is_small, proportion_suppression};
+use crate::analysis::tallies::BenefitTally;
+use crate::model::baseline::Baseline;
+
+/// What became of one benefit × source in the comparison.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Outcome {
+    /// The adjusted p-value is below 1 − confidence and the percentage went up.
+    ClearIncrease,
+    ClearDecrease,
+    NoClearChange,
+    /// One wave's figure is hidden for small numbers, or was not published in the baseline.
+    NotPublished,
+    /// The benefit × source is in the baseline only.
+    BaselineOnly,
+    /// The benefit × source is in this wave only.
+    CurrentOnly,
+}
+
+impl Outcome {
+    pub fn words(self) -> &'static str {
+        match self {
+            Outcome::ClearIncrease => "clear increase",
+            Outcome::ClearDecrease => "clear decrease",
+            Outcome::NoClearChange => "no clear change",
+            Outcome::NotPublished => "not compared (small numbers)",
+            Outcome::BaselineOnly => "in the baseline only",
+            Outcome::CurrentOnly => "not in the baseline",
+        }
+    }
+}
+
+/// One row of `tables/comparison.csv` (the contract columns) and, in `results.json`, the
+/// label, effect-size label and outcome.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ComparisonOut {
+    pub benefit: String,
+    pub label: String,
+    pub source: String,
+    pub baseline_n: Option<u64>,
+    #[serde(rename = "baseline_N")]
+    pub baseline_total: Option<u64>,
+    pub baseline_percent: Option<f64>,
+    pub n: Option<u64>,
+    #[serde(rename = "N")]
+    pub total: Option<u64>,
+    pub percent: Option<f64>,
+    /// Percentage points, current minus baseline.
+    pub difference: Option<f64>,
+    pub diff_ci_low: Option<f64>,
+    pub diff_ci_high: Option<f64>,
+    pub test: Option<String>,
+    pub p_value: Option<f64>,
+    pub p_holm: Option<f64>,
+    pub cohens_h: Option<f64>,
+    pub cohens_h_label: Option<String>,
+    pub outcome: Outcome,
+}
+
+/// The contract columns of `tables/comparison.csv`, in order.
+pub const COMPARISON_COLUMNS: [&str; 15] = [
+    "benefit",
+    "source",
+    "baseline_n",
+    "baseline_N",
+    "baseline_percent",
+    "n",
+    "N",
+    "percent",
+    "difference",
+    "diff_ci_low",
+    "diff_ci_high",
+    "test",
+    "p_value",
+    "p_holm",
+    "cohens_h",
+];
+
+/// Compares this wave's tallies (`tallies`, unsuppressed, and `published`, as the benefits
+/// table shows them) with `baseline`. Rows follow this wave's order, then baseline-only rows.
+pub fn compare_waves(
+    tallies: &[BenefitTally],
+    published: &[PublishedTally],
+    baseline: &Baseline,
+    confidence: f64,
+    min_cell: u32,
+) -> Vec<ComparisonOut> {
+    let mut rows = Vec::new();
+    let mut stats = Vec::new();
+    for tally in tallies.iter().filter(|t| t.by.is_none()) {
+        let shown = published
+            .iter()
+            .find(|p| p.benefit == tally.benefit && p.source == tally.source && p.by.is_none());
+        let current_shown = shown.is_some_and(|p| p.n.is_some());
+        let total = shown.and_then(|p| p.total);
+        let mut row = ComparisonOut {
+            benefit: tally.benefit.clone(),
+            label: tally.label.clone(),
+            source: tally.source.clone(),
+            baseline_n: None,
+            baseline_total: None,
+            baseline_percent: None,
+            n: if current_shown { Some(tally.n) } else { None },
+            total,
+            percent: if current_shown { tally.percent } else { None },
+            difference: None,
+            diff_ci_low: None,
+            diff_ci_high: None,
+            test: None,
+            p_value: None,
+            p_holm: None,
+            cohens_h: None,
+            cohens_h_label: None,
+            outcome: Outcome::CurrentOnly,
+        };
+        let mut stat = None;
+        if let Some(base) = baseline.figure(&tally.benefit, &tally.source) {
+            row.outcome = Outcome::NotPublished;
+            let (shown_n, shown_total) = baseline_visible(base.n, base.total, min_cell);
+            row.baseline_total = shown_total;
+            if let (Some(n), Some(t)) = (shown_n, base.total) {
+                row.baseline_n = Some(n);
+                row.baseline_percent = (t > 0).then(|| 100.0 * n as f64 / t as f64);
+                if current_shown {
+                    stat = compare_proportions((n, t), (tally.n, tally.total), confidence);
+                }
+            }
+        }
+        if let Some(c) = stat {
+            row.difference = Some(100.0 * c.difference);
+            row.diff_ci_low = Some(100.0 * c.ci_low);
+            row.diff_ci_high = Some(100.0 * c.ci_high);
+            row.test = Some(c.test.name().to_string());
+            row.p_value = Some(c.p_value);
+            row.cohens_h = Some(c.cohens_h);
+            row.cohens_h_label = Some(cohens_h_label(c.cohens_h).to_string());
+        }
+        stats.push(stat.map(|c| c.p_value));
+        rows.push(row);
+    }
+    let adjusted = holm(&stats);
+    let alpha = 1.0 - confidence;
+    for (row, p_holm) in rows.iter_mut().zip(adjusted) {
+        let Some(p_holm) = p_holm else { continue };
+        row.p_holm = Some(p_holm);
+        let up = row.difference.unwrap_or(0.0) > 0.0;
+        row.outcome = match (p_holm < alpha, up) {
+            (true, true) => Outcome::ClearIncrease,
+            (true, false) => Outcome::ClearDecrease,
+            (false, _) => Outcome::NoClearChange,
+        };
+    }
+    for base in &baseline.figures {
+        if rows
+            .iter()
+            .any(|r| r.benefit == base.benefit && r.source == base.source)
+        {
+            continue;
+        }
+        let (n, shown_total) = baseline_visible(base.n, base.total, min_cell);
+        rows.push(ComparisonOut {
+            benefit: base.benefit.clone(),
+            label: base.benefit.clone(),
+            source: base.source.clone(),
+            baseline_n: n,
+            baseline_total: shown_total,
+            baseline_percent: match (n, base.total) {
+                (Some(n), Some(t)) if t > 0 => Some(100.0 * n as f64 / t as f64),
+                _ => None,
+            },
+            n: None,
+            total: None,
+            percent: None,
+            difference: None,
+            diff_ci_low: None,
+            diff_ci_high: None,
+            test: None,
+            p_value: None,
+            p_holm: None,
+            cohens_h: None,
+            cohens_h_label: None,
+            outcome: Outcome::BaselineOnly,
+        });
+    }
+    rows
+}
+
+/// The baseline's `n` and `N` as they may be published: the same small-number rule as this
+/// wave's figures, whatever the earlier report or a hand-made table gave.
+fn baseline_visible(
+    n: Option<u64>,
+    total: Option<u64>,
+    min_cell: u32,
+) -> (Option<u64>, Option<u64>) {
+    match (n, total) {
+        (Some(n), Some(total)) => {
+            let hide = proportion_suppression(n, total, min_cell);
+            (
+                (!hide.hide_n).then_some(n),
+                (!hide.hide_total).then_some(total),
+            )
+        }
+        (None, Some(total)) => (None, (!is_small(total, min_cell)).then_some(total)),
+        // A count without its denominator is no proportion, and may be small itself.
+        (_, None) => (None, None),
+    }
+}
