@@ -1,10 +1,11 @@
-//! The benefit, multi-select and Likert charts: both files written, identical bytes for
+//! The benefit, multi-select, Likert, code and comparison charts: both files written, identical bytes for
 //! identical input, alt text that carries every figure, and clear errors instead of panics.
 
 use std::path::Path;
 
 use impactkit::charts::{
-    benefit_chart, likert_chart, multi_select_chart, BenefitBar, ChartError, LikertItem, OptionBar,
+    benefit_chart, code_chart, comparison_chart, likert_chart, multi_select_chart, BenefitBar,
+    ChangeRow, ChartError, CodeBar, LikertItem, OptionBar,
 };
 
 const PNG_SIGNATURE: &[u8] = b"\x89PNG\r\n\x1a\n";
@@ -1051,4 +1052,118 @@ fn likert_errors_name_the_file_and_the_item() {
         "{error:?}"
     );
     assert!(!dir.path().join("bad.png").exists());
+}
+
+fn change_rows() -> Vec<ChangeRow> {
+    vec![
+        ChangeRow {
+            label: "Support from other women, reducing isolation (attendee survey)".to_string(),
+            baseline: Some(66.7),
+            baseline_interval: Some((56.4, 75.6)),
+            current: Some(84.6),
+            current_interval: Some((75.8, 90.6)),
+            end_label: "+18 points: clear increase".to_string(),
+        },
+        ChangeRow {
+            label: "Reducing isolation (attendee interviews)".to_string(),
+            baseline: None,
+            baseline_interval: None,
+            current: Some(55.0),
+            current_interval: Some((34.2, 74.2)),
+            end_label: "not compared (small numbers)".to_string(),
+        },
+    ]
+}
+
+#[test]
+fn comparison_chart_draws_both_waves_and_says_every_figure() {
+    let dir = tempfile::tempdir().unwrap();
+    let stem = dir.path().join("comparison");
+    let chart = comparison_chart(
+        &change_rows(),
+        "2023",
+        "2026",
+        "Benefits in 2023 and 2026",
+        "Source: sample.",
+        &stem,
+    )
+    .unwrap();
+    let svg = String::from_utf8(assert_written(&chart.svg)).unwrap();
+    assert_written(&chart.png);
+    assert!(has_text(&svg, "2023 (hollow dot)") && has_text(&svg, "2026 (filled dot)"));
+    assert!(has_text(&svg, "+18 points: clear increase"));
+    // Two filled current dots, and one hollow baseline dot drawn as a white disc and a ring.
+    assert_eq!(svg.matches("<circle").count(), 2 + 2, "{svg}");
+    assert!(chart
+        .alt
+        .contains("2023 66.7%, 2026 84.6%; +18 points: clear increase."));
+    assert!(chart
+        .alt
+        .contains("2023 not shown (small numbers), 2026 55.0%"));
+
+    let mut bad = change_rows();
+    bad[0].baseline = Some(f64::NAN);
+    assert!(matches!(
+        comparison_chart(&bad, "2023", "2026", "t", "c", &stem),
+        Err(ChartError::BadPercent { .. })
+    ));
+    assert!(matches!(
+        comparison_chart(&[], "2023", "2026", "t", "c", &stem),
+        Err(ChartError::NoBars { .. })
+    ));
+}
+
+#[test]
+fn code_chart_groups_bars_by_interviewee_group() {
+    let dir = tempfile::tempdir().unwrap();
+    let bars = [
+        (
+            "Patients cope better",
+            "Nurse specialists",
+            Some(80.0),
+            "8/10",
+        ),
+        ("Patients cope better", "Oncologists", Some(50.0), "5/10"),
+        (
+            "Outside the hospital setting",
+            "Nurse specialists",
+            None,
+            "not shown",
+        ),
+        (
+            "Outside the hospital setting",
+            "Oncologists",
+            Some(60.0),
+            "6/10",
+        ),
+    ]
+    .map(|(code, group, percent, n)| CodeBar {
+        code: code.to_string(),
+        group: group.to_string(),
+        percent,
+        n_label: n.to_string(),
+    });
+    let chart = code_chart(
+        &bars,
+        "What professionals said",
+        "Source: sample.",
+        &dir.path().join("codes"),
+    )
+    .unwrap();
+    let svg = String::from_utf8(assert_written(&chart.svg)).unwrap();
+    assert!(
+        has_text(&svg, "Nurse specialists") && has_text(&svg, "Oncologists"),
+        "a legend names both groups"
+    );
+    assert!(has_text(
+        &svg,
+        "Nurse specialists: not shown (small numbers)"
+    ));
+    assert!(
+        chart.alt.contains(
+            "Patients cope better: Nurse specialists 80.0% (8 of 10); Oncologists 50.0% (5 of 10)."
+        ),
+        "{}",
+        chart.alt
+    );
 }

@@ -117,6 +117,8 @@ fn comparisons_match_scipy_and_statsmodels() {
     );
     assert!(markdown.contains("| clear increase |"), "{markdown}");
     assert!(markdown.contains("| no clear change |"), "{markdown}");
+    assert!(markdown.contains("](charts/comparison.png)"), "the chart is linked");
+    assert!(_dir.path().join("out/charts/comparison.svg").is_file());
 }
 
 #[test]

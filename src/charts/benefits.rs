@@ -167,6 +167,7 @@ fn checked_row(
         percent,
         interval,
         end_label,
+        dot: None,
     })
 }
 

@@ -16,11 +16,13 @@
 
 pub mod benefits;
 pub mod codes;
+pub mod comparison;
 pub mod likert;
 pub mod multi_select;
 
 pub use benefits::{benefit_chart, BenefitBar};
 pub use codes::{code_chart, CodeBar};
+pub use comparison::{comparison_chart, ChangeRow};
 pub use likert::{likert_chart, LikertItem};
 pub use multi_select::{multi_select_chart, OptionBar};
 
@@ -31,7 +33,7 @@ use std::sync::OnceLock;
 use plotters::backend::{BitMapBackend, DrawingBackend, SVGBackend};
 use plotters::coord::Shift;
 use plotters::drawing::{DrawingArea, DrawingAreaErrorKind, IntoDrawingArea};
-use plotters::element::{PathElement, Rectangle, Text};
+use plotters::element::{Circle, PathElement, Polygon, Rectangle, Text};
 use plotters::style::text_anchor::{HPos, Pos, VPos};
 use plotters::style::{register_font, Color, FontDesc, FontStyle, RGBColor, ShapeStyle, WHITE};
 
@@ -531,6 +533,16 @@ pub(crate) struct BarRow {
     /// Written just past the bar (or past the whisker when that reaches further), or at the
     /// start of the row when there is no bar.
     pub end_label: String,
+    /// Draw a dot instead of a bar, with an arrow from an earlier figure.
+    pub dot: Option<DotMark>,
+}
+
+/// A row drawn as a dot (the current figure) with an arrow from an earlier one.
+#[derive(Debug, Clone)]
+pub(crate) struct DotMark {
+    /// The earlier figure and its interval, drawn as a hollow dot; `None` when not shown.
+    pub from: Option<(f64, Option<(f64, f64)>)>,
+    pub from_colour: RGBColor,
 }
 
 /// Bars that share a label on the left, e.g. one benefit reported by several sources.
@@ -870,6 +882,9 @@ fn draw_bar<DB: DrawingBackend>(
             target,
         );
     };
+    if let Some(dot) = &row.dot {
+        return draw_dot_row(root, row, dot, percent, centre, target);
+    }
     let bar_end = percent_x(percent);
     if bar_end > PLOT_LEFT {
         root.draw(&Rectangle::new(
@@ -910,6 +925,89 @@ fn draw_bar<DB: DrawingBackend>(
         false,
         &INK,
         HPos::Left,
+        target,
+    )
+}
+
+/// A dot-and-arrow row: the earlier figure as a hollow dot with its whisker above the line,
+/// the current one as a filled dot with its whisker below, and an arrow between them.
+fn draw_dot_row<DB: DrawingBackend>(
+    root: &DrawingArea<DB, Shift>,
+    row: &BarRow,
+    dot: &DotMark,
+    percent: f64,
+    centre: i32,
+    target: Target,
+) -> Result<(), DrawingAreaErrorKind<DB::ErrorType>> {
+    const RADIUS: i32 = 10;
+    const OFFSET: i32 = 12;
+    let now = percent_x(percent);
+    let mut right = now + RADIUS;
+    let mut left = now - RADIUS;
+    let whisker = |(low, high): (f64, f64), y: i32, colour: RGBColor| {
+        let (low, high) = (percent_x(low.min(high)), percent_x(low.max(high)));
+        [
+            line((low, y), (high, y), colour, 3),
+            line((low, y - 6), (low, y + 6), colour, 3),
+            line((high, y - 6), (high, y + 6), colour, 3),
+        ]
+    };
+    if let Some((from, from_interval)) = dot.from {
+        let then = percent_x(from);
+        if let Some(interval) = from_interval {
+            for part in whisker(interval, centre - OFFSET, dot.from_colour) {
+                root.draw(&part)?;
+            }
+            right = right.max(percent_x(interval.0.max(interval.1)));
+            left = left.min(percent_x(interval.0.min(interval.1)));
+        }
+        // The arrow stops at the edge of the current dot; none when the dots touch.
+        let gap = now - then;
+        if gap.abs() > 2 * RADIUS + 6 {
+            let tip = now - gap.signum() * (RADIUS + 2);
+            root.draw(&line((then, centre), (tip, centre), INK, 3))?;
+            let back = tip - gap.signum() * 12;
+            root.draw(&Polygon::new(
+                vec![(tip, centre), (back, centre - 8), (back, centre + 8)],
+                INK.filled(),
+            ))?;
+        }
+        root.draw(&Circle::new((then, centre), RADIUS, WHITE.filled()))?;
+        root.draw(&Circle::new(
+            (then, centre),
+            RADIUS,
+            ShapeStyle {
+                color: dot.from_colour.to_rgba(),
+                filled: false,
+                stroke_width: 4,
+            },
+        ))?;
+        right = right.max(then + RADIUS);
+        left = left.min(then - RADIUS);
+    }
+    if let Some(interval) = row.interval {
+        for part in whisker(interval, centre + OFFSET, row.colour) {
+            root.draw(&part)?;
+        }
+        right = right.max(percent_x(interval.0.max(interval.1)));
+        left = left.min(percent_x(interval.0.min(interval.1)));
+    }
+    root.draw(&Circle::new((now, centre), RADIUS, row.colour.filled()))?;
+    // Right of the marks when the label fits there, otherwise left of them.
+    let width = text_width(&row.end_label, SMALL_SIZE, false);
+    let (x, h_pos) = if right + 12 + width <= WIDTH - MARGIN / 2 {
+        (right + 12, HPos::Left)
+    } else {
+        (left - 12, HPos::Right)
+    };
+    draw_text(
+        root,
+        &row.end_label,
+        (x, centre),
+        SMALL_SIZE,
+        false,
+        &INK,
+        h_pos,
         target,
     )
 }

@@ -78,6 +78,7 @@ pub fn multi_select_chart(
                 end_label: percent
                     .map(|p| format!("{} ({})", percent_short(p), bar.n_label.trim()))
                     .unwrap_or_else(|| SUPPRESSED_TEXT.to_string()),
+                dot: None,
             }],
         })
         .collect();

@@ -10,9 +10,10 @@ use serde::Serialize;
 
 use super::published::Published;
 use super::slug;
+use crate::analysis::interval::wilson_interval;
 use crate::charts::{
-    benefit_chart, code_chart, likert_chart, multi_select_chart, BenefitBar, Chart, ChartError,
-    CodeBar, LikertItem, OptionBar,
+    benefit_chart, code_chart, comparison_chart, likert_chart, multi_select_chart, BenefitBar,
+    ChangeRow, Chart, ChartError, CodeBar, LikertItem, OptionBar,
 };
 use crate::spec::{QuestionKind, SourceKind, Spec};
 
@@ -45,6 +46,8 @@ pub struct Figures {
     pub multi: Vec<(String, String, ChartLink)>,
     /// (source, chart) for coding sources.
     pub codes: Vec<(String, ChartLink)>,
+    /// The baseline wave beside this one, when there is a baseline.
+    pub comparison: Option<ChartLink>,
 }
 
 impl Figures {
@@ -66,6 +69,7 @@ impl Figures {
             .chain(self.likert.iter().map(|l| &l.chart))
             .chain(self.multi.iter().map(|(_, _, c)| c))
             .chain(self.codes.iter().map(|(_, c)| c))
+            .chain(self.comparison.iter())
             .collect()
     }
 }
@@ -76,7 +80,12 @@ pub fn source_words(name: &str) -> String {
 }
 
 /// Draws every chart of the report into `dir/charts/`.
-pub fn draw(spec: &Spec, p: &Published, dir: &Path) -> Result<Figures, ChartError> {
+pub fn draw(
+    spec: &Spec,
+    p: &Published,
+    baseline_wave: Option<&str>,
+    dir: &Path,
+) -> Result<Figures, ChartError> {
     let charts_dir = dir.join("charts");
     let mut figures = Figures::default();
     let link = |chart: Chart, name: &str, title: &str| ChartLink {
@@ -270,7 +279,74 @@ pub fn draw(spec: &Spec, p: &Published, dir: &Path) -> Result<Figures, ChartErro
                 .push((source.name.clone(), link(chart, &name, &title)));
         }
     }
+    if let Some(chart) = comparison_chart_of(spec, p, baseline_wave, &charts_dir)? {
+        figures.comparison = Some(chart);
+    }
     Ok(figures)
+}
+
+/// The dot-and-arrow chart of the benefits found in both waves.
+fn comparison_chart_of(
+    spec: &Spec,
+    p: &Published,
+    baseline_wave: Option<&str>,
+    charts_dir: &Path,
+) -> Result<Option<ChartLink>, ChartError> {
+    use super::comparison::Outcome;
+    let rows: Vec<ChangeRow> =
+        p.comparison
+            .iter()
+            .filter(|c| !matches!(c.outcome, Outcome::BaselineOnly | Outcome::CurrentOnly))
+            .map(|c| {
+                let current = p
+                    .benefits
+                    .iter()
+                    .find(|b| b.benefit == c.benefit && b.source == c.source);
+                let baseline_interval = match (c.baseline_n, c.baseline_total) {
+                    (Some(n), Some(t)) => wilson_interval(n, t, spec.confidence)
+                        .map(|w| (100.0 * w.low, 100.0 * w.high)),
+                    _ => None,
+                };
+                ChangeRow {
+                    label: format!("{} ({})", c.label, source_words(&c.source)),
+                    baseline: c.baseline_percent,
+                    baseline_interval,
+                    current: c.percent,
+                    current_interval: current.and_then(|b| b.ci_low.zip(b.ci_high)),
+                    end_label: match c.difference {
+                        Some(d) => format!("{d:+.0} points: {}", c.outcome.words()),
+                        None => c.outcome.words().to_string(),
+                    },
+                }
+            })
+            .collect();
+    if !rows
+        .iter()
+        .any(|r| r.current.is_some() && r.baseline.is_some())
+    {
+        return Ok(None);
+    }
+    let baseline_name = baseline_wave.unwrap_or("baseline");
+    let current_name = spec.wave.as_deref().unwrap_or("this evaluation");
+    let title = format!("Benefits in {baseline_name} and {current_name}");
+    let caption = format!(
+        "{}% Wilson intervals; differences tested with Holm's adjustment (see the report's table).",
+        confidence_words(spec.confidence)
+    );
+    let chart = comparison_chart(
+        &rows,
+        baseline_name,
+        current_name,
+        &title,
+        &caption,
+        &charts_dir.join("comparison"),
+    )?;
+    Ok(Some(ChartLink {
+        title: title.clone(),
+        png: "charts/comparison.png".to_string(),
+        svg: "charts/comparison.svg".to_string(),
+        alt: chart.alt,
+    }))
 }
 
 /// The bars of a coding source's chart: by the first attribute with at least two groups large

@@ -57,6 +57,7 @@ struct ComparisonSection {
     changes: Vec<String>,
     /// Benefit × source pairs found in one wave only.
     unmatched: Vec<String>,
+    chart: Option<ChartLink>,
 }
 
 #[derive(Serialize)]
@@ -180,6 +181,9 @@ pub fn render(
     env.add_template("report", template.unwrap_or(DEFAULT_TEMPLATE))?;
     let mut context = build_context(spec, published, figures);
     context.comparison = comparison_section(spec, published, baseline_wave);
+    if let Some(section) = &mut context.comparison {
+        section.chart = figures.comparison.clone();
+    }
     let text = env
         .get_template("report")?
         .render(Value::from(Serde(&context)))?;
@@ -283,6 +287,7 @@ fn comparison_section(
         rows,
         changes,
         unmatched,
+        chart: None,
     })
 }
 

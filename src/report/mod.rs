@@ -347,7 +347,7 @@ pub fn write_report_with_progress(
     files.push(json_path);
 
     progress(Step::Charts);
-    let figures = figures::draw(spec, &published, &dir)?;
+    let figures = figures::draw(spec, &published, baseline_wave.as_deref(), &dir)?;
     for chart in figures.all() {
         files.push(dir.join(&chart.svg));
         files.push(dir.join(&chart.png));
