@@ -243,8 +243,33 @@ impl SourceReader<'_> {
                 )
             }
             LayoutName::Auto => layout::detect_and_flatten(path, workbook.format, sheet),
-            // Other platform layouts are refused by the spec check.
-            _ => return None,
+            named => {
+                // A platform layout; unknown names are refused by the spec check.
+                let chosen = layout::by_name(named.name())?;
+                if chosen.detect(sheet).is_none() {
+                    let suggestion = layout::detect(sheet)
+                        .filter(|(other, _)| other.name() != "plain")
+                        .map_or_else(
+                            || "use layout = \"auto\", or point the spec at the export as downloaded".to_string(),
+                            |(other, evidence)| {
+                                format!("{evidence}: use layout = \"{}\" (or \"auto\")", other.name())
+                            },
+                        );
+                    self.diagnostics.push(
+                        Diagnostic::error(format!(
+                            "{}: sheet \"{}\" does not look like a {} export",
+                            path.display(),
+                            sheet.name,
+                            named.name()
+                        ))
+                        .at_opt(self.at("layout"))
+                        .help(suggestion),
+                    );
+                    return None;
+                }
+                let evidence = format!("layout = \"{}\" in the spec", named.name());
+                chosen.flatten(path, workbook.format, sheet, evidence)
+            }
         };
         if table.columns.is_empty() {
             let d = Diagnostic::error(format!(

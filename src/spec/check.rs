@@ -260,13 +260,14 @@ impl Checker<'_> {
                 ),
                 "add kind = \"coding\", or use layout = \"auto\"",
             ),
+            other if crate::ingest::layout::by_name(other.name()).is_some() => {}
             other => self.error(
                 at("layout"),
                 format!(
                     "the {} layout is not supported yet by this version of impactkit",
                     other.name()
                 ),
-                "use layout = \"plain\" on a copy of the export with one header row",
+                "use layout = \"auto\", or \"plain\" on a copy of the export with one header row",
             ),
         }
         for key in ["code", "excerpt", "coder", "quote", "respondents", "roster"] {

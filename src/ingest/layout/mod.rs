@@ -33,12 +33,17 @@ pub fn by_name(name: &str) -> Option<Box<dyn Layout>> {
     all().into_iter().find(|l| l.name() == name)
 }
 
+/// The first layout that recognises `sheet`, with its evidence.
+pub fn detect(sheet: &RawSheet) -> Option<(Box<dyn Layout>, String)> {
+    all()
+        .into_iter()
+        .find_map(|layout| layout.detect(sheet).map(|evidence| (layout, evidence)))
+}
+
 /// Flattens `sheet` with the first layout that recognises it.
 pub fn detect_and_flatten(file: &Path, format: Format, sheet: &RawSheet) -> Table {
-    for layout in all() {
-        if let Some(evidence) = layout.detect(sheet) {
-            return layout.flatten(file, format, sheet, evidence);
-        }
+    match detect(sheet) {
+        Some((layout, evidence)) => layout.flatten(file, format, sheet, evidence),
+        None => PlainLayout.flatten(file, format, sheet, "no other layout matched".to_string()),
     }
-    PlainLayout.flatten(file, format, sheet, "no other layout matched".to_string())
 }
