@@ -117,7 +117,10 @@ fn comparisons_match_scipy_and_statsmodels() {
     );
     assert!(markdown.contains("| clear increase |"), "{markdown}");
     assert!(markdown.contains("| no clear change |"), "{markdown}");
-    assert!(markdown.contains("](charts/comparison.png)"), "the chart is linked");
+    assert!(
+        markdown.contains("](charts/comparison.png)"),
+        "the chart is linked"
+    );
     assert!(_dir.path().join("out/charts/comparison.svg").is_file());
 }
 
@@ -194,11 +197,14 @@ fn the_spec_can_name_the_baseline() {
         }
     }
     let spec = std::fs::read_to_string(dir.path().join("evaluation.toml")).unwrap();
-    let spec = spec.replacen(
-        "confidence = 0.95",
-        "confidence = 0.95\nbaseline = \"baseline.csv\"\nbaseline_wave = \"Wave 1\"",
-        1,
-    );
+    assert!(spec.contains("baseline = \"wave-2023-benefits.csv\""));
+    let spec = spec
+        .replacen(
+            "baseline = \"wave-2023-benefits.csv\"",
+            "baseline = \"baseline.csv\"",
+            1,
+        )
+        .replacen("baseline_wave = \"2023\"", "baseline_wave = \"Wave 1\"", 1);
     std::fs::write(dir.path().join("evaluation.toml"), spec).unwrap();
     std::fs::write(dir.path().join("baseline.csv"), BASELINE).unwrap();
     impactkit()

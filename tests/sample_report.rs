@@ -78,7 +78,7 @@ fn the_sample_markdown_is_pinned() {
     insta::assert_snapshot!("sample_impact_report", markdown);
 }
 
-/// The bar for the sample: four chart kinds, every linked chart present, the five
+/// The bar for the sample: four chart kinds (five with the 2023 comparison), every linked chart present, the five
 /// sample sizes and all seven benefits.
 #[test]
 fn the_sample_report_links_every_chart_it_draws() {
@@ -110,7 +110,7 @@ fn the_sample_report_links_every_chart_it_draws() {
         .collect();
     assert_eq!(
         kinds.into_iter().collect::<Vec<_>>(),
-        ["benefits", "codes", "likert", "multi"],
+        ["benefits", "codes", "comparison", "likert", "multi"],
         "{links:?}"
     );
     // Every drawn chart is linked: none is left unexplained in the folder.

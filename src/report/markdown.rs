@@ -55,6 +55,8 @@ struct ComparisonSection {
     rows: Vec<ComparisonLine>,
     /// One sentence per clear change.
     changes: Vec<String>,
+    /// Comparisons below the threshold on their own but not after adjustment.
+    unadjusted_only: usize,
     /// Benefit × source pairs found in one wave only.
     unmatched: Vec<String>,
     chart: Option<ChartLink>,
@@ -284,6 +286,14 @@ fn comparison_section(
         current,
         alpha: format!("{}", ((1.0 - spec.confidence) * 1000.0).round() / 1000.0),
         compared: p.comparison.iter().filter(|c| c.p_holm.is_some()).count(),
+        unadjusted_only: p
+            .comparison
+            .iter()
+            .filter(|c| {
+                let alpha = 1.0 - spec.confidence;
+                c.p_value.is_some_and(|p| p < alpha) && c.p_holm.is_some_and(|p| p >= alpha)
+            })
+            .count(),
         rows,
         changes,
         unmatched,
