@@ -29,8 +29,69 @@ pub enum TableError {
     },
 }
 
-/// A frame whose columns are the fields of `T` (which must serialise as a flat map), typed
-/// from the values: whole numbers as Int64, other numbers as Float64, text, booleans.
+/// The type of a published column, by name, so a table's Parquet schema is the same whatever
+/// the data: a column that is empty or entirely suppressed in one run is still a number.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Kind {
+    Count,
+    Number,
+    Flag,
+}
+
+fn declared_kind(field: &str) -> Option<Kind> {
+    const COUNTS: &[&str] = &[
+        "n",
+        "N",
+        "count",
+        "answered",
+        "order",
+        "rows",
+        "units",
+        "interviewees",
+        "excerpts",
+        "respondents",
+        "n_complete",
+        "n_excluded",
+        "baseline_n",
+        "baseline_N",
+    ];
+    const NUMBERS: &[&str] = &[
+        "percent",
+        "ci_low",
+        "ci_high",
+        "mean",
+        "q1",
+        "median",
+        "q3",
+        "alpha",
+        "item_rest_correlation",
+        "alpha_if_dropped",
+        "percent_agreement",
+        "kappa",
+        "krippendorff_alpha",
+        "baseline_percent",
+        "difference",
+        "diff_ci_low",
+        "diff_ci_high",
+        "p_value",
+        "p_holm",
+        "cohens_h",
+    ];
+    const FLAGS: &[&str] = &["suppressed", "missing", "multiple", "reversed"];
+    if COUNTS.contains(&field) {
+        Some(Kind::Count)
+    } else if NUMBERS.contains(&field) {
+        Some(Kind::Number)
+    } else if FLAGS.contains(&field) {
+        Some(Kind::Flag)
+    } else {
+        None
+    }
+}
+
+/// A frame whose columns are the fields of `T` (which must serialise as a flat map). Columns
+/// named in [`declared_kind`] get their declared type; others are typed from the values:
+/// whole numbers as Int64, other numbers as Float64, booleans, and text.
 pub fn frame_from_rows<T: Serialize>(rows: &[T], fields: &[&str]) -> PolarsResult<DataFrame> {
     let values: Vec<serde_json::Map<String, Value>> = rows
         .iter()
@@ -47,7 +108,26 @@ pub fn frame_from_rows<T: Serialize>(rows: &[T], fields: &[&str]) -> PolarsResul
             .collect();
         let non_null: Vec<&&Value> = cells.iter().filter(|v| !v.is_null()).collect();
         let name: PlSmallStr = field.into();
-        let column = if non_null.iter().all(|v| v.is_boolean()) && !non_null.is_empty() {
+        let declared = declared_kind(field).filter(|kind| {
+            non_null.iter().all(|v| match kind {
+                Kind::Count => v.is_i64() || v.is_u64(),
+                Kind::Number => v.is_number(),
+                Kind::Flag => v.is_boolean(),
+            })
+        });
+        let column = if let Some(kind) = declared {
+            match kind {
+                Kind::Count => {
+                    Column::new(name, cells.iter().map(|v| v.as_i64()).collect::<Vec<_>>())
+                }
+                Kind::Number => {
+                    Column::new(name, cells.iter().map(|v| v.as_f64()).collect::<Vec<_>>())
+                }
+                Kind::Flag => {
+                    Column::new(name, cells.iter().map(|v| v.as_bool()).collect::<Vec<_>>())
+                }
+            }
+        } else if non_null.iter().all(|v| v.is_boolean()) && !non_null.is_empty() {
             Column::new(name, cells.iter().map(|v| v.as_bool()).collect::<Vec<_>>())
         } else if non_null.iter().all(|v| v.is_i64() || v.is_u64()) && !non_null.is_empty() {
             Column::new(name, cells.iter().map(|v| v.as_i64()).collect::<Vec<_>>())
@@ -139,6 +219,36 @@ mod tests {
         n: Option<u64>,
         percent: Option<f64>,
         suppressed: bool,
+    }
+
+    /// An empty table, or a column every row of which is suppressed, keeps its numeric type:
+    /// a researcher's code reading the Parquet must not break on a quiet run.
+    #[test]
+    fn declared_columns_keep_their_type_when_empty_or_all_hidden() {
+        let fields = ["name", "n", "percent", "suppressed"];
+        let empty = frame_from_rows::<Row>(&[], &fields).unwrap();
+        let hidden = frame_from_rows(
+            &[Row {
+                name: "a".into(),
+                n: None,
+                percent: None,
+                suppressed: true,
+            }],
+            &fields,
+        )
+        .unwrap();
+        for frame in [empty, hidden] {
+            let types: Vec<DataType> = frame.dtypes();
+            assert_eq!(
+                types,
+                [
+                    DataType::String,
+                    DataType::Int64,
+                    DataType::Float64,
+                    DataType::Boolean
+                ]
+            );
+        }
     }
 
     #[test]
