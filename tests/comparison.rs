@@ -229,3 +229,98 @@ fn the_spec_can_name_the_baseline() {
         "{stderr}"
     );
 }
+
+/// Twenty people asked before and after: 7 agree both times, 1 only before, 7 only after,
+/// 5 neither; one more person answered only before and is left out of the pairs.
+/// McNemar's exact p-value: statsmodels 0.15.0 `mcnemar([[7, 1], [7, 5]], exact=True)` = 0.0703125.
+#[test]
+fn the_same_people_are_compared_as_pairs() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut pre = String::from("ID,Q\n");
+    let mut post = String::from("ID,Q\n");
+    let pattern = [("Agree", "Agree"); 7]
+        .into_iter()
+        .chain([("Agree", "Disagree")])
+        .chain([("Disagree", "Agree"); 7])
+        .chain([("Disagree", "Disagree"); 5]);
+    for (i, (before, after)) in pattern.enumerate() {
+        pre.push_str(&format!("P{i},{before}\n"));
+        post.push_str(&format!("P{i},{after}\n"));
+    }
+    pre.push_str("P99,Agree\n");
+    std::fs::write(dir.path().join("pre.csv"), pre).unwrap();
+    std::fs::write(dir.path().join("post.csv"), post).unwrap();
+    let spec = |wave: &str, file: &str, extra: &str| {
+        format!(
+            "title = \"Pre and post\"\nwave = \"{wave}\"\n{extra}\n\
+             [[sources]]\nname = \"s\"\ngroup = \"People\"\nfile = \"{file}\"\nid = \"ID\"\n\
+             questions = [ {{ name = \"q\", column = \"Q\" }} ]\n\
+             [[benefits]]\nname = \"b\"\nlabel = \"Agrees\"\n\
+             evidence = [ {{ source = \"s\", question = \"q\", answer = \"Agree\" }} ]\n"
+        )
+    };
+    std::fs::write(dir.path().join("pre.toml"), spec("before", "pre.csv", "")).unwrap();
+    std::fs::write(
+        dir.path().join("post.toml"),
+        spec(
+            "after",
+            "post.csv",
+            "baseline = \"pre.toml\"\npaired = true",
+        ),
+    )
+    .unwrap();
+    impactkit()
+        .args(["report", "post.toml", "--quiet", "--out", "out"])
+        .current_dir(dir.path())
+        .assert()
+        .success();
+    let csv = std::fs::read_to_string(dir.path().join("out/tables/comparison.csv")).unwrap();
+    let rows: Vec<csv::StringRecord> = csv::Reader::from_reader(csv.as_bytes())
+        .records()
+        .map(Result::unwrap)
+        .collect();
+    let r = row(&rows, "b", "s");
+    assert_eq!(
+        (&r[2], &r[3], &r[5], &r[6]),
+        ("8", "20", "14", "20"),
+        "{r:?}"
+    );
+    assert_eq!(&r[11], "mcnemar_exact");
+    assert!(close(number(r, 12), 0.070_312_5));
+    assert!(close(number(r, 8), 30.0));
+    let markdown = std::fs::read_to_string(dir.path().join("out/impact-report.md")).unwrap();
+    assert!(
+        markdown.contains("The same people answered in before and in after"),
+        "{markdown}"
+    );
+    assert!(
+        markdown.contains("McNemar's exact: p = 0.070"),
+        "{markdown}"
+    );
+
+    // A table of figures has nobody to pair.
+    std::fs::write(
+        dir.path().join("figures.csv"),
+        "benefit,source,n,N\nb,s,8,20\n",
+    )
+    .unwrap();
+    std::fs::write(
+        dir.path().join("post.toml"),
+        spec(
+            "after",
+            "post.csv",
+            "baseline = \"figures.csv\"\npaired = true",
+        ),
+    )
+    .unwrap();
+    let assert = impactkit()
+        .args(["report", "post.toml", "--quiet", "--out", "out2"])
+        .current_dir(dir.path())
+        .assert()
+        .code(1);
+    let stderr = String::from_utf8_lossy(&assert.get_output().stderr).to_string();
+    assert!(
+        stderr.contains("paired = true compares the same people"),
+        "{stderr}"
+    );
+}

@@ -103,6 +103,34 @@ pub fn benefit_tallies(spec: &Spec, eval: &Evaluation) -> Vec<BenefitTally> {
     out
 }
 
+/// Whether each benefit's evidence holds for each respondent who answered its questions, per
+/// benefit and source: the respondent-level view of [`benefit_tallies`], for matching the
+/// same people across two waves. Keys are (benefit, source); inner keys are respondent ids.
+pub fn respondent_evidence(
+    spec: &Spec,
+    eval: &Evaluation,
+) -> BTreeMap<(String, String), BTreeMap<String, bool>> {
+    let mut out = BTreeMap::new();
+    for benefit in &spec.benefits {
+        for (source_name, rules) in evidence_by_source(benefit) {
+            let Some(data) = eval.source(source_name) else {
+                continue;
+            };
+            let contributions = match data.kind {
+                SourceKind::Survey => survey_contributions(spec, data, &rules),
+                SourceKind::Coding => coding_contributions(data, &rules),
+            };
+            let answered = contributions
+                .into_iter()
+                .filter(|(_, c)| c.answered)
+                .map(|(id, c)| (id.to_string(), c.holds))
+                .collect();
+            out.insert((benefit.name.clone(), source_name.to_string()), answered);
+        }
+    }
+    out
+}
+
 fn count<'a>(contributions: impl Iterator<Item = &'a Contribution>) -> (u64, u64) {
     contributions.fold((0, 0), |(n, total), c| {
         (n + u64::from(c.holds), total + u64::from(c.answered))

@@ -6,7 +6,10 @@
 //! safe reader as the data, so a CSV saved from Excel (any encoding or delimiter) or an XLSX
 //! works. Optional columns: `wave` (the baseline's name in the report) and `label`.
 //! A figure the earlier report suppressed (empty `n` or `N`) is kept and marked unknown.
+//! A baseline can also be the earlier wave's own spec (see `report::comparison`), which a
+//! paired comparison of the same people needs.
 
+use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 use crate::diagnostic::{Diagnostic, Location};
@@ -25,6 +28,9 @@ pub struct BaselineFigure {
     pub row: u32,
 }
 
+/// Whether each benefit's evidence held for each respondent, per (benefit, source).
+pub type RespondentEvidence = BTreeMap<(String, String), BTreeMap<String, bool>>;
+
 /// An earlier wave's published benefit figures.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Baseline {
@@ -32,6 +38,9 @@ pub struct Baseline {
     /// From the file's `wave` column when every row agrees on one value.
     pub wave: Option<String>,
     pub figures: Vec<BaselineFigure>,
+    /// Respondent-level evidence, when the baseline is an evaluation spec rather than a table
+    /// of figures: what a paired comparison needs.
+    pub respondents: Option<RespondentEvidence>,
 }
 
 impl Baseline {
@@ -181,6 +190,7 @@ pub fn read_baseline(path: &Path, limits: &Limits) -> Result<Baseline, Vec<Diagn
         file: path.to_path_buf(),
         wave: (waves.len() == 1).then(|| waves.remove(0)),
         figures,
+        respondents: None,
     })
 }
 

@@ -51,6 +51,12 @@ impl Validation {
 
 /// Loads the spec at `path` and reads all its data, collecting every problem.
 pub fn validate(path: &Path) -> Validation {
+    validate_following(path, true)
+}
+
+/// [`validate`]; a baseline that is itself a spec is checked one level deep only, so two
+/// waves naming each other cannot loop.
+fn validate_following(path: &Path, follow_baseline: bool) -> Validation {
     let loaded = match spec::load(path) {
         Ok(loaded) => loaded,
         Err(e) => {
@@ -66,7 +72,15 @@ pub fn validate(path: &Path) -> Validation {
     diagnostics.extend(evaluation.diagnostics.iter().cloned());
     if let Some(baseline) = &loaded.spec.baseline {
         let path = loaded.spec.resolve(baseline);
-        if let Err(problems) = super::baseline::read_baseline(&path, &loaded.spec.limits) {
+        if path
+            .extension()
+            .is_some_and(|e| e.eq_ignore_ascii_case("toml"))
+        {
+            if follow_baseline {
+                let earlier = validate_following(&path, false);
+                diagnostics.extend(earlier.diagnostics.into_iter().filter(Diagnostic::is_error));
+            }
+        } else if let Err(problems) = super::baseline::read_baseline(&path, &loaded.spec.limits) {
             diagnostics.extend(problems);
         }
     }

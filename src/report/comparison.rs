@@ -6,13 +6,19 @@
 //! comparison, and a change is called a change only when the adjusted p-value is below
 //! 1 − confidence.
 
+use std::collections::BTreeMap;
+
 use serde::Serialize;
 
-use crate::analysis::compare::{cohens_h_label, compare_proportions, holm};
+use std::path::Path;
+
+use crate::analysis::compare::{cohens_h_label, compare_paired, compare_proportions, holm};
 use crate::analysis::publish::PublishedTally;
 use crate::analysis::suppression::{is_small, proportion_suppression};
-use crate::analysis::tallies::BenefitTally;
-use crate::model::baseline::Baseline;
+use crate::analysis::tallies::{benefit_tallies, respondent_evidence, BenefitTally};
+use crate::diagnostic::Diagnostic;
+use crate::model::baseline::{Baseline, BaselineFigure, RespondentEvidence};
+use crate::model::validate::validate;
 
 /// What became of one benefit × source in the comparison.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -89,18 +95,89 @@ pub const COMPARISON_COLUMNS: [&str; 15] = [
     "cohens_h",
 ];
 
+/// An earlier wave given as its own evaluation spec: its tallies become the baseline's
+/// figures, and its respondent-level evidence allows a paired comparison. The spec and its
+/// data are checked as `validate` checks them; any error stops the report.
+pub fn baseline_from_spec(path: &Path) -> Result<Baseline, Vec<Diagnostic>> {
+    let checked = validate(path);
+    let (Some(loaded), Some(eval)) = (&checked.spec, &checked.evaluation) else {
+        return Err(checked.diagnostics);
+    };
+    if checked.errors() > 0 {
+        return Err(checked
+            .diagnostics
+            .into_iter()
+            .filter(Diagnostic::is_error)
+            .collect());
+    }
+    let spec = &loaded.spec;
+    let figures = benefit_tallies(spec, eval)
+        .into_iter()
+        .filter(|t| t.by.is_none())
+        .map(|t| BaselineFigure {
+            benefit: t.benefit,
+            source: t.source,
+            n: Some(t.n),
+            total: Some(t.total),
+            row: 0,
+        })
+        .collect();
+    Ok(Baseline {
+        file: path.to_path_buf(),
+        wave: spec.wave.clone(),
+        figures,
+        respondents: Some(respondent_evidence(spec, eval)),
+    })
+}
+
+/// The 2 × 2 table of the people found in both waves: (both, lost, gained, neither).
+fn pair_counts(
+    then: &BTreeMap<String, bool>,
+    now: &BTreeMap<String, bool>,
+) -> (u64, u64, u64, u64) {
+    let mut cells = (0, 0, 0, 0);
+    for (id, &held) in then {
+        match (held, now.get(id)) {
+            (true, Some(true)) => cells.0 += 1,
+            (true, Some(false)) => cells.1 += 1,
+            (false, Some(true)) => cells.2 += 1,
+            (false, Some(false)) => cells.3 += 1,
+            (_, None) => {}
+        }
+    }
+    cells
+}
+
 /// Compares this wave's tallies (`tallies`, unsuppressed, and `published`, as the benefits
 /// table shows them) with `baseline`. Rows follow this wave's order, then baseline-only rows.
+/// With `paired` (the current wave's respondent-level evidence), each comparison is of the
+/// people found in both waves, as pairs.
 pub fn compare_waves(
     tallies: &[BenefitTally],
     published: &[PublishedTally],
     baseline: &Baseline,
+    paired: Option<&RespondentEvidence>,
     confidence: f64,
     min_cell: u32,
 ) -> Vec<ComparisonOut> {
     let mut rows = Vec::new();
     let mut stats = Vec::new();
+    let pairs = |benefit: &str, source: &str| -> Option<(u64, u64, u64, u64)> {
+        let key = (benefit.to_string(), source.to_string());
+        let then = baseline.respondents.as_ref()?.get(&key)?;
+        let now = paired?.get(&key)?;
+        Some(pair_counts(then, now))
+    };
     for tally in tallies.iter().filter(|t| t.by.is_none()) {
+        if paired.is_some() {
+            if let Some(base) = baseline.figure(&tally.benefit, &tally.source) {
+                let cells = pairs(&tally.benefit, &tally.source).unwrap_or_default();
+                let (row, stat) = paired_row(tally, base, cells, confidence, min_cell);
+                stats.push(stat);
+                rows.push(row);
+                continue;
+            }
+        }
         let shown = published
             .iter()
             .find(|p| p.benefit == tally.benefit && p.source == tally.source && p.by.is_none());
@@ -217,4 +294,50 @@ fn baseline_visible(
         // A count without its denominator is no proportion, and may be small itself.
         (_, None) => (None, None),
     }
+}
+
+/// One benefit × source compared as pairs: the figures are those of the people found in
+/// both waves, so both sides share one N.
+fn paired_row(
+    tally: &BenefitTally,
+    base: &BaselineFigure,
+    (both, lost, gained, neither): (u64, u64, u64, u64),
+    confidence: f64,
+    min_cell: u32,
+) -> (ComparisonOut, Option<f64>) {
+    let pairs = both + lost + gained + neither;
+    let (then, now) = (both + lost, both + gained);
+    let hide_then = proportion_suppression(then, pairs, min_cell);
+    let hide_now = proportion_suppression(now, pairs, min_cell);
+    let shown = !hide_then.hide_n && !hide_now.hide_n && pairs > 0;
+    let percent = |n: u64| (pairs > 0).then(|| 100.0 * n as f64 / pairs as f64);
+    let stat = shown
+        .then(|| compare_paired(both, lost, gained, neither, confidence))
+        .flatten();
+    let total = (!hide_then.hide_total && pairs > 0).then_some(pairs);
+    let row = ComparisonOut {
+        benefit: tally.benefit.clone(),
+        label: tally.label.clone(),
+        source: base.source.clone(),
+        baseline_n: (!hide_then.hide_n && pairs > 0).then_some(then),
+        baseline_total: total,
+        baseline_percent: if hide_then.hide_n {
+            None
+        } else {
+            percent(then)
+        },
+        n: (!hide_now.hide_n && pairs > 0).then_some(now),
+        total,
+        percent: if hide_now.hide_n { None } else { percent(now) },
+        difference: stat.map(|c| 100.0 * c.difference),
+        diff_ci_low: stat.map(|c| 100.0 * c.ci_low),
+        diff_ci_high: stat.map(|c| 100.0 * c.ci_high),
+        test: stat.map(|c| c.test.name().to_string()),
+        p_value: stat.map(|c| c.p_value),
+        p_holm: None,
+        cohens_h: stat.map(|c| c.cohens_h),
+        cohens_h_label: stat.map(|c| cohens_h_label(c.cohens_h).to_string()),
+        outcome: Outcome::NotPublished,
+    };
+    (row, stat.map(|c| c.p_value))
 }

@@ -52,6 +52,8 @@ struct ComparisonSection {
     alpha: String,
     /// Comparisons made (and adjusted for together).
     compared: usize,
+    /// The same people in both waves, compared as pairs.
+    paired: bool,
     rows: Vec<ComparisonLine>,
     /// One sentence per clear change.
     changes: Vec<String>,
@@ -247,6 +249,7 @@ fn comparison_section(
                 "{}: p = {}, adjusted {}",
                 match t.as_str() {
                     "fisher_exact" => "Fisher's exact",
+                    "mcnemar_exact" => "McNemar's exact",
                     "two_proportion_z" => "z-test",
                     other => other,
                 },
@@ -286,6 +289,7 @@ fn comparison_section(
         current,
         alpha: format!("{}", ((1.0 - spec.confidence) * 1000.0).round() / 1000.0),
         compared: p.comparison.iter().filter(|c| c.p_holm.is_some()).count(),
+        paired: spec.paired,
         unadjusted_only: p
             .comparison
             .iter()

@@ -19,6 +19,7 @@ use sha2::{Digest, Sha256};
 
 use crate::diagnostic::Diagnostic;
 use crate::model::validate::validate;
+use crate::spec_path;
 use published::Published;
 
 /// Why a report could not be written.
@@ -166,12 +167,30 @@ pub fn write_report_with_progress(
         .map(Path::to_path_buf)
         .or_else(|| spec.baseline.as_ref().map(|b| spec.resolve(b)));
     let baseline = match &baseline_path {
+        Some(path)
+            if path
+                .extension()
+                .is_some_and(|e| e.eq_ignore_ascii_case("toml")) =>
+        {
+            Some(comparison::baseline_from_spec(path).map_err(ReportError::Invalid)?)
+        }
         Some(path) => Some(
             crate::model::baseline::read_baseline(path, &spec.limits)
                 .map_err(ReportError::Invalid)?,
         ),
         None => None,
     };
+    if spec.paired && baseline.as_ref().is_some_and(|b| b.respondents.is_none()) {
+        return Err(ReportError::Invalid(vec![Diagnostic::error(
+            "paired = true compares the same people in both waves, but the baseline is a table \
+             of figures, which has no respondents to match",
+        )
+        .at_opt(loaded.locate(spec_path!["paired"]))
+        .help(
+            "give the earlier wave's evaluation spec (a .toml) as the baseline, or remove \
+             paired = true",
+        )]));
+    }
     let baseline_wave = options
         .baseline_wave
         .map(str::to_string)

@@ -13,7 +13,7 @@ use crate::analysis::quotes::{select_quotes, Quote};
 use crate::analysis::scales::scale_reliability;
 use crate::analysis::suppression::is_small;
 use crate::analysis::suppression::{distribution_suppression, proportion_suppression};
-use crate::analysis::tallies::{benefit_tallies, fold, survey_rules};
+use crate::analysis::tallies::{benefit_tallies, fold, respondent_evidence, survey_rules};
 use crate::model::baseline::Baseline;
 use crate::model::{Evaluation, SourceData};
 use crate::spec::{QuestionKind, Spec};
@@ -178,8 +178,17 @@ pub fn publish(
         k,
     );
     let (quotes, redactions) = publish_quotes(spec, eval);
+    let evidence = (spec.paired && baseline.is_some_and(|b| b.respondents.is_some()))
+        .then(|| respondent_evidence(spec, eval));
     let comparison = baseline.map_or_else(Vec::new, |b| {
-        compare_waves(&raw_tallies, &benefits, b, spec.confidence, k)
+        compare_waves(
+            &raw_tallies,
+            &benefits,
+            b,
+            evidence.as_ref(),
+            spec.confidence,
+            k,
+        )
     });
     Published {
         comparison,

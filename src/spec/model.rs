@@ -46,6 +46,10 @@ pub struct Spec {
     /// The earlier wave's name in the report ("2023"); else the file's `wave` column.
     #[serde(default)]
     pub baseline_wave: Option<String>,
+    /// The same people answered both waves (matched by id): compare them as pairs, with
+    /// McNemar's exact test. Needs the baseline as the earlier wave's spec.
+    #[serde(default)]
+    pub paired: bool,
     /// The folder the spec file is in; relative paths resolve against it. Set by the loader.
     #[serde(skip)]
     pub base_dir: PathBuf,
@@ -363,6 +367,7 @@ pub(crate) fn known_keys(context: &str) -> &'static [&'static str] {
             "report",
             "baseline",
             "baseline_wave",
+            "paired",
         ],
         "report" => &["quotes_per_code"],
         "reliability.#" => &["name", "source", "items", "reverse"],
