@@ -11,6 +11,7 @@ pub mod codes;
 pub mod compare;
 pub mod distributions;
 pub mod interval;
+pub mod periods;
 pub mod publish;
 pub mod quotes;
 pub mod reliability;
