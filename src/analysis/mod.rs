@@ -6,6 +6,7 @@
 //! never to the figures the tests check.
 
 pub mod agreement;
+pub mod attendance;
 pub mod coders;
 pub mod codes;
 pub mod compare;
