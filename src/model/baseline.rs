@@ -24,6 +24,8 @@ pub struct BaselineFigure {
     /// `None` where the earlier report did not publish the figure.
     pub n: Option<u64>,
     pub total: Option<u64>,
+    /// The benefit's label, from the file's optional `label` column.
+    pub label: Option<String>,
     /// The row in the file, for messages.
     pub row: u32,
 }
@@ -108,6 +110,7 @@ pub fn read_baseline(path: &Path, limits: &Limits) -> Result<Baseline, Vec<Diagn
     let [benefit_col, source_col, n_col, total_col] =
         REQUIRED.map(|name| column(name).unwrap_or(0));
     let wave_col = column("wave");
+    let label_col = column("label");
 
     let mut diagnostics = Vec::new();
     let mut figures: Vec<BaselineFigure> = Vec::new();
@@ -180,6 +183,7 @@ pub fn read_baseline(path: &Path, limits: &Limits) -> Result<Baseline, Vec<Diagn
             source,
             n,
             total,
+            label: label_col.map(text).filter(|l| !l.is_empty()),
             row: row.number,
         });
     }

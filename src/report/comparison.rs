@@ -42,7 +42,7 @@ impl Outcome {
             Outcome::ClearIncrease => "clear increase",
             Outcome::ClearDecrease => "clear decrease",
             Outcome::NoClearChange => "no clear change",
-            Outcome::NotPublished => "not compared (small numbers)",
+            Outcome::NotPublished => "not compared (a figure is not published)",
             Outcome::BaselineOnly => "in the baseline only",
             Outcome::CurrentOnly => "not in the baseline",
         }
@@ -119,6 +119,7 @@ pub fn baseline_from_spec(path: &Path) -> Result<Baseline, Vec<Diagnostic>> {
             source: t.source,
             n: Some(t.n),
             total: Some(t.total),
+            label: Some(t.label),
             row: 0,
         })
         .collect();
@@ -229,7 +230,8 @@ pub fn compare_waves(
         rows.push(row);
     }
     let adjusted = holm(&stats);
-    let alpha = 1.0 - confidence;
+    // Rounded: 1 − 0.95 is 0.050000000000000044 in floating point, and p = 0.05 is no change.
+    let alpha = ((1.0 - confidence) * 1e9).round() / 1e9;
     for (row, p_holm) in rows.iter_mut().zip(adjusted) {
         let Some(p_holm) = p_holm else { continue };
         row.p_holm = Some(p_holm);
@@ -250,7 +252,7 @@ pub fn compare_waves(
         let (n, shown_total) = baseline_visible(base.n, base.total, min_cell);
         rows.push(ComparisonOut {
             benefit: base.benefit.clone(),
-            label: base.benefit.clone(),
+            label: base.label.clone().unwrap_or_else(|| base.benefit.clone()),
             source: base.source.clone(),
             baseline_n: n,
             baseline_total: shown_total,

@@ -88,6 +88,18 @@ pub fn draw(
 ) -> Result<Figures, ChartError> {
     let charts_dir = dir.join("charts");
     let mut figures = Figures::default();
+    // Two names can slug alike ("survey" and "Survey!"): each chart gets a file of its own.
+    let mut used: Vec<String> = vec!["benefits".to_string(), "comparison".to_string()];
+    let mut unique = |name: String| -> String {
+        let mut candidate = name.clone();
+        let mut n = 2;
+        while used.contains(&candidate) {
+            candidate = format!("{name}-{n}");
+            n += 1;
+        }
+        used.push(candidate.clone());
+        candidate
+    };
     let link = |chart: Chart, name: &str, title: &str| ChartLink {
         title: title.to_string(),
         png: format!("charts/{name}.png"),
@@ -193,7 +205,7 @@ pub fn draw(
                         .join(" and ")
                 }
             );
-            let name = format!("likert-{}-{}", slug(&source.name), slug(scale_name));
+            let name = unique(format!("likert-{}-{}", slug(&source.name), slug(scale_name)));
             let chart = likert_chart(
                 &scale.levels,
                 neutral,
@@ -244,7 +256,7 @@ pub fn draw(
                 source_words(&source.name),
                 respondents(p, &source.name)
             );
-            let name = format!("multi-{}-{}", slug(&source.name), slug(&q.name));
+            let name = unique(format!("multi-{}-{}", slug(&source.name), slug(&q.name)));
             let chart = multi_select_chart(&bars, &title, &caption, &charts_dir.join(&name))?;
             figures.multi.push((
                 source.name.clone(),
@@ -272,7 +284,7 @@ pub fn draw(
                 source_words(&source.name),
                 respondents(p, &source.name)
             );
-            let name = format!("codes-{}", slug(&source.name));
+            let name = unique(format!("codes-{}", slug(&source.name)));
             let chart = code_chart(&bars, &title, &caption, &charts_dir.join(&name))?;
             figures
                 .codes

@@ -172,6 +172,14 @@ struct AgreementLine {
     units: u64,
 }
 
+/// Compiles `template` (the built-in one when `None`) without rendering it, so a broken
+/// template is reported before anything is written.
+pub fn check_template(template: Option<&str>) -> Result<(), minijinja::Error> {
+    let mut env = Environment::new();
+    env.add_filter("cell", table_cell);
+    env.add_template("report", template.unwrap_or(DEFAULT_TEMPLATE))
+}
+
 /// Renders the report with `template` (the built-in one when `None`).
 pub fn render(
     spec: &Spec,
@@ -204,7 +212,6 @@ fn comparison_section(
     if p.comparison.is_empty() {
         return None;
     }
-    let k = spec.privacy.min_cell;
     let side = |n: Option<u64>, total: Option<u64>, percent: Option<f64>| match (n, total) {
         (Some(n), Some(t)) => format!("{n} of {t} ({})", percent_text(percent)),
         (None, Some(t)) => format!("not shown (small numbers) of {t}"),
@@ -215,6 +222,9 @@ fn comparison_section(
         .wave
         .clone()
         .unwrap_or_else(|| "this evaluation".to_string());
+    // Wave names can come from a baseline file: text like any other. The template escapes
+    // what it prints; the sentences built here are escaped here.
+    let (wave_md, current_md) = (table_cell(wave.clone()), table_cell(current.clone()));
     let mut rows = Vec::new();
     let mut changes = Vec::new();
     let mut unmatched = Vec::new();
@@ -223,7 +233,7 @@ fn comparison_section(
             Outcome::BaselineOnly => {
                 unmatched.push(format!(
                     "{} from the {} is in {wave} only",
-                    c.benefit,
+                    c.label,
                     c.source.replace('_', " ")
                 ));
                 continue;
@@ -260,9 +270,9 @@ fn comparison_section(
         };
         if matches!(c.outcome, Outcome::ClearIncrease | Outcome::ClearDecrease) {
             changes.push(format!(
-                "**{}** ({}): {} from {} in {wave} to {} in {current}, a {} effect (Cohen's h {:.2}).",
+                "**{}** ({}): {} from {} in {wave_md} to {} in {current_md}, a {} effect (Cohen's h {:.2}).",
                 table_cell(c.label.clone()),
-                c.source.replace('_', " "),
+                table_cell(c.source.replace('_', " ")),
                 if c.outcome == Outcome::ClearIncrease { "up" } else { "down" },
                 side(c.baseline_n, c.baseline_total, c.baseline_percent),
                 side(c.n, c.total, c.percent),
@@ -277,11 +287,7 @@ fn comparison_section(
             current: side(c.n, c.total, c.percent),
             difference,
             test,
-            outcome: if c.outcome == Outcome::NotPublished {
-                format!("not compared (fewer than {k} on one side)")
-            } else {
-                c.outcome.words().to_string()
-            },
+            outcome: c.outcome.words().to_string(),
         });
     }
     Some(ComparisonSection {
@@ -294,7 +300,7 @@ fn comparison_section(
             .comparison
             .iter()
             .filter(|c| {
-                let alpha = 1.0 - spec.confidence;
+                let alpha = ((1.0 - spec.confidence) * 1e9).round() / 1e9;
                 c.p_value.is_some_and(|p| p < alpha) && c.p_holm.is_some_and(|p| p >= alpha)
             })
             .count(),
@@ -346,15 +352,25 @@ fn tidy_blank_lines(text: &str) -> String {
 }
 
 /// Text made safe for a Markdown table cell (and any other line of the report): no live
-/// HTML, no links, no column breaks, one line.
+/// HTML, no links or images, no emphasis or code, no column breaks, one line. It reads as it
+/// was written once rendered: `&` `<` `>` become entities, and Markdown's own punctuation is
+/// escaped with a backslash (the backslash itself first, so `\[` cannot undo the escape).
 pub fn table_cell(text: String) -> String {
-    text.replace('&', "&amp;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
-        .replace('|', "\\|")
-        .replace('[', "\\[")
-        .replace(']', "\\]")
-        .replace(['\r', '\n'], " ")
+    let mut out = String::with_capacity(text.len() + 8);
+    for c in text.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '\\' | '|' | '[' | ']' | '`' | '*' | '_' | '!' => {
+                out.push('\\');
+                out.push(c);
+            }
+            '\r' | '\n' => out.push(' '),
+            _ => out.push(c),
+        }
+    }
+    out
 }
 
 fn percent(p: Option<f64>) -> String {
@@ -544,11 +560,16 @@ fn build_context(spec: &Spec, p: &Published, figures: &Figures) -> Context {
                 rows,
             });
         }
-        let respondents = overall.first().and_then(|c| c.respondents);
-        // Zero is never hidden, so a hidden count means at least one interviewee.
+        // The number interviewed is published in the About table; say the same here.
+        let respondents = p
+            .sources
+            .iter()
+            .find(|s| s.source == source.name)
+            .map(|s| s.respondents)
+            .or_else(|| overall.first().and_then(|c| c.respondents));
         let themes = rows
             .iter()
-            .filter(|c| c.interviewees != Some(0))
+            .filter(|c| c.raised)
             .map(|c| c.code.clone())
             .collect();
         let all_hidden = !rows.is_empty() && rows.iter().all(|c| c.interviewees.is_none());
@@ -605,7 +626,12 @@ fn build_context(spec: &Spec, p: &Published, figures: &Figures) -> Context {
         .flat_map(|s| s.missing.iter().cloned())
         .collect();
     missing.extend(["NA", "N/A", "-99"].map(String::from));
-    missing.dedup();
+    let mut seen = Vec::new();
+    missing.retain(|m| {
+        let new = !seen.contains(m);
+        seen.push(m.clone());
+        new
+    });
     let quote_line = |q: &super::published::QuoteOut| QuoteLine {
         text: q.text.clone(),
         attribution: q.attribution.clone(),
@@ -707,5 +733,51 @@ mod tests {
             table_cell("<b>a|b</b> [x](javascript:y)\nz & w".to_string()),
             "&lt;b&gt;a\\|b&lt;/b&gt; \\[x\\](javascript:y) z &amp; w"
         );
+        // A backslash cannot undo the escape of the bracket after it.
+        assert_eq!(table_cell("\\[x\\](y)".to_string()), "\\\\\\[x\\\\\\](y)");
+    }
+
+    use proptest::prelude::*;
+
+    /// Every event of a one-row Markdown table holding `cell`, as pulldown-cmark parses it.
+    fn parse_cell_row(cell: &str) -> Vec<pulldown_cmark::Event<'static>> {
+        let markdown = format!("| a |\n|---|\n| {cell} |\n");
+        pulldown_cmark::Parser::new_ext(&markdown, pulldown_cmark::Options::ENABLE_TABLES)
+            .map(pulldown_cmark::Event::into_static)
+            .collect()
+    }
+
+    proptest! {
+        /// Whatever people wrote, a cell stays one cell, makes no link, image, HTML, code or
+        /// emphasis, and reads back as written (with line breaks as spaces).
+        #[test]
+        fn any_text_stays_one_plain_cell(text in "[ -~\\n\u{a0}\u{201c}\u{2014}]{0,40}") {
+            use pulldown_cmark::{Event, Tag};
+            let events = parse_cell_row(&table_cell(text.clone()));
+            let cells = events.iter().filter(|e| matches!(e, Event::Start(Tag::TableCell))).count();
+            prop_assert_eq!(cells, 2, "{:?}", events);
+            for event in &events {
+                let plain = matches!(
+                    event,
+                    Event::Text(_)
+                        | Event::Start(Tag::Table(_) | Tag::TableHead | Tag::TableRow | Tag::TableCell)
+                        | Event::End(_)
+                );
+                prop_assert!(plain, "{:?} in {:?}", event, events);
+            }
+            let body_start = events
+                .iter()
+                .position(|e| matches!(e, Event::End(pulldown_cmark::TagEnd::TableHead)))
+                .unwrap();
+            let read: String = events[body_start..]
+                .iter()
+                .filter_map(|e| match e {
+                    Event::Text(t) => Some(t.to_string()),
+                    _ => None,
+                })
+                .collect();
+            let expected = text.replace(['\r', '\n'], " ");
+            prop_assert_eq!(read.trim_matches(' '), expected.trim_matches(' '));
+        }
     }
 }

@@ -200,10 +200,24 @@ pub fn write_report_with_progress(
     progress(Step::Computing);
     let published = published::publish(spec, eval, &hashes, baseline.as_ref());
 
+    // A template that does not compile should stop the run before anything is written.
+    markdown::check_template(options.template)?;
+
     progress(Step::Tables);
     let dir = options
         .out
         .map_or_else(|| default_dir(&spec.title), Path::to_path_buf);
+    // Everything is written into a working folder first and moved into place at the end, so a
+    // failed run leaves the last report as it was, and files an earlier run wrote but this one
+    // does not (a chart drawn before suppression was tightened, say) do not linger.
+    let final_dir = dir;
+    let dir = final_dir.join(WORKING_FOLDER);
+    if dir.exists() {
+        std::fs::remove_dir_all(&dir).map_err(|source| ReportError::Io {
+            path: dir.clone(),
+            source,
+        })?;
+    }
     let tables_dir = dir.join("tables");
     std::fs::create_dir_all(&tables_dir).map_err(|source| ReportError::Io {
         path: tables_dir.clone(),
@@ -361,7 +375,10 @@ pub fn write_report_with_progress(
     }
 
     let json_path = dir.join("results.json");
-    let json = serde_json::to_string_pretty(&published).unwrap_or_default() + "\n";
+    let json = serde_json::to_string_pretty(&published).map_err(|e| ReportError::Io {
+        path: json_path.clone(),
+        source: std::io::Error::other(e),
+    })? + "\n";
     write_file(&json_path, json.as_bytes())?;
     files.push(json_path);
 
@@ -393,12 +410,58 @@ pub fn write_report_with_progress(
         files.push(html_path);
     }
 
+    let files = move_into_place(&dir, &final_dir, files)?;
     Ok(ReportOutput {
-        dir,
+        dir: final_dir,
         files,
         warnings: checked.diagnostics.clone(),
         published,
     })
+}
+
+/// The folder a report is written into before it is moved into place.
+const WORKING_FOLDER: &str = ".impactkit-writing";
+
+/// Everything impactkit writes at the top of a report folder; anything else there (a user's
+/// notes, a Word copy) is left alone.
+const OUTPUTS: [&str; 5] = [
+    "charts",
+    "tables",
+    "results.json",
+    "impact-report.md",
+    "impact-report.html",
+];
+
+/// Replaces the report's outputs in `final_dir` with those in `work`, and returns `files`
+/// with their final paths.
+fn move_into_place(
+    work: &Path,
+    final_dir: &Path,
+    files: Vec<PathBuf>,
+) -> Result<Vec<PathBuf>, ReportError> {
+    let io = |path: &Path| {
+        let path = path.to_path_buf();
+        move |source| ReportError::Io { path, source }
+    };
+    for name in OUTPUTS {
+        let (old, new) = (final_dir.join(name), work.join(name));
+        if old.is_dir() {
+            std::fs::remove_dir_all(&old).map_err(io(&old))?;
+        } else if old.exists() {
+            std::fs::remove_file(&old).map_err(io(&old))?;
+        }
+        if new.exists() {
+            std::fs::rename(&new, &old).map_err(io(&new))?;
+        }
+    }
+    std::fs::remove_dir_all(work).map_err(io(work))?;
+    Ok(files
+        .into_iter()
+        .map(|f| match f.strip_prefix(work) {
+            Ok(relative) => final_dir.join(relative),
+            Err(_) => f,
+        })
+        .collect())
 }
 
 fn write_file(path: &Path, bytes: &[u8]) -> Result<(), ReportError> {

@@ -62,6 +62,10 @@ pub struct CodeOut {
     pub respondents: Option<u64>,
     pub percent: Option<f64>,
     pub suppressed: bool,
+    /// Whether anyone was given the code, for listing themes without counts; not published
+    /// as a column (with few interviewees even a zero is hidden).
+    #[serde(skip)]
+    pub raised: bool,
 }
 
 /// `tables/reliability.csv`: one row per scale item, with the scale's alpha on each.
@@ -498,6 +502,7 @@ fn publish_codes(tallies: &[CodeTally], k: u32) -> Vec<CodeOut> {
                 respondents: (!hide_total).then_some(t.respondents),
                 percent: if hide_n { None } else { t.percent },
                 suppressed: hide_n,
+                raised: t.interviewees > 0,
             }
         })
         .collect()
