@@ -50,53 +50,44 @@ struct Contribution {
 /// attribute in the benefit's `by` and the spec's `by`. Rows are in spec order.
 pub fn benefit_tallies(spec: &Spec, eval: &Evaluation) -> Vec<BenefitTally> {
     let mut out = Vec::new();
-    for benefit in &spec.benefits {
-        for (source_name, rules) in evidence_by_source(benefit) {
-            let Some(data) = eval.source(source_name) else {
-                continue;
-            };
-            let contributions = match data.kind {
-                SourceKind::Survey => survey_contributions(spec, data, &rules),
-                SourceKind::Coding => coding_contributions(data, &rules),
-            };
-            let row = |by: Option<(&str, &str)>, n: u64, total: u64| {
-                tally_row(spec, benefit, data, by, n, total)
-            };
-            let (n, total) = count(contributions.values());
-            // A coding source declared with `respondents = N` may have interviewees with no
-            // code and no row: they are in N, not in n.
-            let unlisted = (data.respondent_count() - data.respondents.len()) as u64;
-            out.push(row(None, n, total + unlisted));
-            let mut attributes: Vec<&str> = benefit.by.iter().map(String::as_str).collect();
-            for a in &spec.by {
-                if !attributes.contains(&a.as_str()) {
-                    attributes.push(a);
-                }
+    for (benefit, data, contributions) in contributions(spec, eval) {
+        let row = |by: Option<(&str, &str)>, n: u64, total: u64| {
+            tally_row(spec, benefit, data, by, n, total)
+        };
+        let (n, total) = count(contributions.values());
+        // A coding source declared with `respondents = N` may have interviewees with no
+        // code and no row: they are in N, not in n.
+        let unlisted = (data.respondent_count() - data.respondents.len()) as u64;
+        out.push(row(None, n, total + unlisted));
+        let mut attributes: Vec<&str> = benefit.by.iter().map(String::as_str).collect();
+        for a in &spec.by {
+            if !attributes.contains(&a.as_str()) {
+                attributes.push(a);
             }
-            for attribute in attributes {
-                let mut groups: BTreeMap<&str, Vec<Contribution>> = BTreeMap::new();
-                for r in &data.respondents {
-                    let value = r
-                        .attributes
-                        .get(attribute)
-                        .map_or(NOT_RECORDED, String::as_str);
-                    let c = contributions
-                        .get(r.id.as_str())
-                        .copied()
-                        .unwrap_or_default();
-                    groups.entry(value).or_default().push(c);
-                }
-                if unlisted > 0 {
-                    let missing = groups.entry(NOT_RECORDED).or_default();
-                    missing.extend((0..unlisted).map(|_| Contribution {
-                        answered: true,
-                        holds: false,
-                    }));
-                }
-                for (value, cs) in groups {
-                    let (n, total) = count(cs.iter());
-                    out.push(row(Some((attribute, value)), n, total));
-                }
+        }
+        for attribute in attributes {
+            let mut groups: BTreeMap<&str, Vec<Contribution>> = BTreeMap::new();
+            for r in &data.respondents {
+                let value = r
+                    .attributes
+                    .get(attribute)
+                    .map_or(NOT_RECORDED, String::as_str);
+                let c = contributions
+                    .get(r.id.as_str())
+                    .copied()
+                    .unwrap_or_default();
+                groups.entry(value).or_default().push(c);
+            }
+            if unlisted > 0 {
+                let missing = groups.entry(NOT_RECORDED).or_default();
+                missing.extend((0..unlisted).map(|_| Contribution {
+                    answered: true,
+                    holds: false,
+                }));
+            }
+            for (value, cs) in groups {
+                let (n, total) = count(cs.iter());
+                out.push(row(Some((attribute, value)), n, total));
             }
         }
     }
@@ -110,7 +101,26 @@ pub fn respondent_evidence(
     spec: &Spec,
     eval: &Evaluation,
 ) -> BTreeMap<(String, String), BTreeMap<String, bool>> {
-    let mut out = BTreeMap::new();
+    contributions(spec, eval)
+        .into_iter()
+        .map(|(benefit, data, contributions)| {
+            let answered = contributions
+                .into_iter()
+                .filter(|(_, c)| c.answered)
+                .map(|(id, c)| (id.to_string(), c.holds))
+                .collect();
+            ((benefit.name.clone(), data.name.clone()), answered)
+        })
+        .collect()
+}
+
+/// What each respondent contributes to each benefit, per source with evidence for it, in
+/// spec order.
+fn contributions<'a>(
+    spec: &'a Spec,
+    eval: &'a Evaluation,
+) -> Vec<(&'a Benefit, &'a SourceData, BTreeMap<&'a str, Contribution>)> {
+    let mut out = Vec::new();
     for benefit in &spec.benefits {
         for (source_name, rules) in evidence_by_source(benefit) {
             let Some(data) = eval.source(source_name) else {
@@ -120,12 +130,7 @@ pub fn respondent_evidence(
                 SourceKind::Survey => survey_contributions(spec, data, &rules),
                 SourceKind::Coding => coding_contributions(data, &rules),
             };
-            let answered = contributions
-                .into_iter()
-                .filter(|(_, c)| c.answered)
-                .map(|(id, c)| (id.to_string(), c.holds))
-                .collect();
-            out.insert((benefit.name.clone(), source_name.to_string()), answered);
+            out.push((benefit, data, contributions));
         }
     }
     out

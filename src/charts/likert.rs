@@ -17,11 +17,11 @@ use plotters::style::text_anchor::HPos;
 use plotters::style::{Color, RGBColor, WHITE};
 
 use super::{
-    checked_percent, draw_text, line, n_label_words, percent_short, percent_words, register_fonts,
-    text_width, with_suffix, wrap_text, write_figure, Chart, ChartError, Figure, Target, GRID,
-    GROUP_PADDING, INK, LABEL_COLUMN, LABEL_LINE, LABEL_SIZE, LEGEND_ROW, MARGIN, MUTED_INK,
-    NOTE_LINE, PLOT_LEFT, PLOT_RIGHT, ROW_PITCH, RULE, SMALL_SIZE, SUPPRESSED_TEXT, SWATCH,
-    TITLE_LINE, TITLE_SIZE, WIDTH,
+    checked_percent, draw_text, draw_title, line, n_label_words, percent_short, percent_words,
+    register_fonts, text_width, with_suffix, wrap_text, write_figure, Chart, ChartError, Figure,
+    Target, GRID, GROUP_PADDING, INK, LABEL_COLUMN, LABEL_LINE, LABEL_SIZE, LEGEND_ROW, MARGIN,
+    MUTED_INK, NOTE_LINE, PLOT_LEFT, PLOT_RIGHT, ROW_PITCH, RULE, SMALL_SIZE, SUPPRESSED_TEXT,
+    SWATCH, TITLE_LINE, TITLE_SIZE, WIDTH,
 };
 
 /// One Likert item (a statement people rated on the scale).
@@ -556,19 +556,7 @@ impl Figure for DivergingBars {
         root: &DrawingArea<DB, Shift>,
         target: Target,
     ) -> Result<(), DrawingAreaErrorKind<DB::ErrorType>> {
-        for (i, title_line) in self.title_lines.iter().enumerate() {
-            let centre = MARGIN + i as i32 * TITLE_LINE + TITLE_LINE / 2;
-            draw_text(
-                root,
-                title_line,
-                (MARGIN, centre),
-                TITLE_SIZE,
-                true,
-                &INK,
-                HPos::Left,
-                target,
-            )?;
-        }
+        draw_title(root, &self.title_lines, target)?;
 
         for (name, swatch, x, centre) in &self.legend {
             let area = (*x, centre - SWATCH / 2, x + SWATCH, centre + SWATCH / 2);

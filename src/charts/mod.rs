@@ -735,6 +735,28 @@ fn line(from: (i32, i32), to: (i32, i32), colour: RGBColor, width: u32) -> PathE
     PathElement::new(vec![from, to], style)
 }
 
+/// A chart's title, already wrapped, at the top left.
+pub(crate) fn draw_title<DB: DrawingBackend>(
+    root: &DrawingArea<DB, Shift>,
+    lines: &[String],
+    target: Target,
+) -> Result<(), DrawingAreaErrorKind<DB::ErrorType>> {
+    for (i, title_line) in lines.iter().enumerate() {
+        let centre = MARGIN + i as i32 * TITLE_LINE + TITLE_LINE / 2;
+        draw_text(
+            root,
+            title_line,
+            (MARGIN, centre),
+            TITLE_SIZE,
+            true,
+            &INK,
+            HPos::Left,
+            target,
+        )?;
+    }
+    Ok(())
+}
+
 impl Figure for HorizontalBarsLayout {
     fn size(&self) -> (u32, u32) {
         (WIDTH as u32, self.height as u32)
@@ -745,19 +767,7 @@ impl Figure for HorizontalBarsLayout {
         root: &DrawingArea<DB, Shift>,
         target: Target,
     ) -> Result<(), DrawingAreaErrorKind<DB::ErrorType>> {
-        for (i, title_line) in self.title_lines.iter().enumerate() {
-            let centre = MARGIN + i as i32 * TITLE_LINE + TITLE_LINE / 2;
-            draw_text(
-                root,
-                title_line,
-                (MARGIN, centre),
-                TITLE_SIZE,
-                true,
-                &INK,
-                HPos::Left,
-                target,
-            )?;
-        }
+        draw_title(root, &self.title_lines, target)?;
 
         for (name, colour, x, centre) in &self.legend {
             root.draw(&Rectangle::new(

@@ -12,7 +12,9 @@ use serde::Serialize;
 
 use std::path::Path;
 
-use crate::analysis::compare::{cohens_h_label, compare_paired, compare_proportions, holm};
+use crate::analysis::compare::{
+    cohens_h_label, compare_paired, compare_proportions, holm, ProportionComparison,
+};
 use crate::analysis::publish::PublishedTally;
 use crate::analysis::suppression::{is_small, proportion_suppression};
 use crate::analysis::tallies::{benefit_tallies, respondent_evidence, BenefitTally};
@@ -74,6 +76,43 @@ pub struct ComparisonOut {
     pub cohens_h: Option<f64>,
     pub cohens_h_label: Option<String>,
     pub outcome: Outcome,
+}
+
+impl ComparisonOut {
+    /// A row with no figures yet.
+    fn blank(benefit: &str, label: &str, source: &str, outcome: Outcome) -> ComparisonOut {
+        ComparisonOut {
+            benefit: benefit.to_string(),
+            label: label.to_string(),
+            source: source.to_string(),
+            baseline_n: None,
+            baseline_total: None,
+            baseline_percent: None,
+            n: None,
+            total: None,
+            percent: None,
+            difference: None,
+            diff_ci_low: None,
+            diff_ci_high: None,
+            test: None,
+            p_value: None,
+            p_holm: None,
+            cohens_h: None,
+            cohens_h_label: None,
+            outcome,
+        }
+    }
+
+    /// Fills in a comparison's statistics, as percentage points.
+    fn record(&mut self, c: &ProportionComparison) {
+        self.difference = Some(100.0 * c.difference);
+        self.diff_ci_low = Some(100.0 * c.ci_low);
+        self.diff_ci_high = Some(100.0 * c.ci_high);
+        self.test = Some(c.test.name().to_string());
+        self.p_value = Some(c.p_value);
+        self.cohens_h = Some(c.cohens_h);
+        self.cohens_h_label = Some(cohens_h_label(c.cohens_h).to_string());
+    }
 }
 
 /// The contract columns of `tables/comparison.csv`, in order.
@@ -184,26 +223,16 @@ pub fn compare_waves(
             .find(|p| p.benefit == tally.benefit && p.source == tally.source && p.by.is_none());
         let current_shown = shown.is_some_and(|p| p.n.is_some());
         let total = shown.and_then(|p| p.total);
-        let mut row = ComparisonOut {
-            benefit: tally.benefit.clone(),
-            label: tally.label.clone(),
-            source: tally.source.clone(),
-            baseline_n: None,
-            baseline_total: None,
-            baseline_percent: None,
-            n: if current_shown { Some(tally.n) } else { None },
-            total,
-            percent: if current_shown { tally.percent } else { None },
-            difference: None,
-            diff_ci_low: None,
-            diff_ci_high: None,
-            test: None,
-            p_value: None,
-            p_holm: None,
-            cohens_h: None,
-            cohens_h_label: None,
-            outcome: Outcome::CurrentOnly,
-        };
+        let mut row = ComparisonOut::blank(
+            &tally.benefit,
+            &tally.label,
+            &tally.source,
+            Outcome::CurrentOnly,
+        );
+        if current_shown {
+            (row.n, row.percent) = (Some(tally.n), tally.percent);
+        }
+        row.total = total;
         let mut stat = None;
         if let Some(base) = baseline.figure(&tally.benefit, &tally.source) {
             row.outcome = Outcome::NotPublished;
@@ -217,14 +246,8 @@ pub fn compare_waves(
                 }
             }
         }
-        if let Some(c) = stat {
-            row.difference = Some(100.0 * c.difference);
-            row.diff_ci_low = Some(100.0 * c.ci_low);
-            row.diff_ci_high = Some(100.0 * c.ci_high);
-            row.test = Some(c.test.name().to_string());
-            row.p_value = Some(c.p_value);
-            row.cohens_h = Some(c.cohens_h);
-            row.cohens_h_label = Some(cohens_h_label(c.cohens_h).to_string());
+        if let Some(c) = &stat {
+            row.record(c);
         }
         stats.push(stat.map(|c| c.p_value));
         rows.push(row);
@@ -250,29 +273,16 @@ pub fn compare_waves(
             continue;
         }
         let (n, shown_total) = baseline_visible(base.n, base.total, min_cell);
-        rows.push(ComparisonOut {
-            benefit: base.benefit.clone(),
-            label: base.label.clone().unwrap_or_else(|| base.benefit.clone()),
-            source: base.source.clone(),
-            baseline_n: n,
-            baseline_total: shown_total,
-            baseline_percent: match (n, base.total) {
-                (Some(n), Some(t)) if t > 0 => Some(100.0 * n as f64 / t as f64),
-                _ => None,
-            },
-            n: None,
-            total: None,
-            percent: None,
-            difference: None,
-            diff_ci_low: None,
-            diff_ci_high: None,
-            test: None,
-            p_value: None,
-            p_holm: None,
-            cohens_h: None,
-            cohens_h_label: None,
-            outcome: Outcome::BaselineOnly,
-        });
+        let label = base.label.as_deref().unwrap_or(&base.benefit);
+        let mut row =
+            ComparisonOut::blank(&base.benefit, label, &base.source, Outcome::BaselineOnly);
+        row.baseline_n = n;
+        row.baseline_total = shown_total;
+        row.baseline_percent = match (n, base.total) {
+            (Some(n), Some(t)) if t > 0 => Some(100.0 * n as f64 / t as f64),
+            _ => None,
+        };
+        rows.push(row);
     }
     rows
 }
@@ -316,30 +326,24 @@ fn paired_row(
     let stat = shown
         .then(|| compare_paired(both, lost, gained, neither, confidence))
         .flatten();
-    let total = (!hide_then.hide_total && pairs > 0).then_some(pairs);
-    let row = ComparisonOut {
-        benefit: tally.benefit.clone(),
-        label: tally.label.clone(),
-        source: base.source.clone(),
-        baseline_n: (!hide_then.hide_n && pairs > 0).then_some(then),
-        baseline_total: total,
-        baseline_percent: if hide_then.hide_n {
-            None
-        } else {
-            percent(then)
-        },
-        n: (!hide_now.hide_n && pairs > 0).then_some(now),
-        total,
-        percent: if hide_now.hide_n { None } else { percent(now) },
-        difference: stat.map(|c| 100.0 * c.difference),
-        diff_ci_low: stat.map(|c| 100.0 * c.ci_low),
-        diff_ci_high: stat.map(|c| 100.0 * c.ci_high),
-        test: stat.map(|c| c.test.name().to_string()),
-        p_value: stat.map(|c| c.p_value),
-        p_holm: None,
-        cohens_h: stat.map(|c| c.cohens_h),
-        cohens_h_label: stat.map(|c| cohens_h_label(c.cohens_h).to_string()),
-        outcome: Outcome::NotPublished,
-    };
+    let mut row = ComparisonOut::blank(
+        &tally.benefit,
+        &tally.label,
+        &base.source,
+        Outcome::NotPublished,
+    );
+    if pairs > 0 {
+        row.baseline_total = (!hide_then.hide_total).then_some(pairs);
+        row.total = row.baseline_total;
+        if !hide_then.hide_n {
+            (row.baseline_n, row.baseline_percent) = (Some(then), percent(then));
+        }
+        if !hide_now.hide_n {
+            (row.n, row.percent) = (Some(now), percent(now));
+        }
+    }
+    if let Some(c) = &stat {
+        row.record(c);
+    }
     (row, stat.map(|c| c.p_value))
 }
