@@ -123,37 +123,59 @@ fn inspect_json(path: &Path) -> serde_json::Value {
 }
 
 /// Response counts are independent counts: Python's csv module for the CSV files (records
-/// minus the one header row); openpyxl for the workbooks (non-blank rows minus the header).
+/// minus the header rows); openpyxl for the workbooks (non-blank rows minus the header).
 #[test]
 fn inspect_json_describes_every_real_fixture() {
     let cases = [
         (
             "likert/carpentries_longterm_2020_other_questions.csv",
             "csv",
+            "plain",
+            1,
             176,
         ),
-        ("surveymonkey/blackstone_sm_data_pre.csv", "csv", 101),
-        ("surveymonkey/blackstone_sm_data_post.csv", "csv", 101),
+        (
+            "surveymonkey/blackstone_sm_data_pre.csv",
+            "csv",
+            "surveymonkey",
+            2,
+            100,
+        ),
+        (
+            "surveymonkey/blackstone_sm_data_post.csv",
+            "csv",
+            "surveymonkey",
+            2,
+            100,
+        ),
         (
             "qualtrics/QualtricsTools_Sample_Survey_Insights.csv",
             "csv",
-            7,
+            "qualtrics",
+            3,
+            5,
         ),
         (
             "qualtrics/QualtricsTools_Questions_with_Text_Entry_Components.csv",
             "csv",
-            17,
+            "qualtrics",
+            3,
+            15,
         ),
-        ("forms/rcs2019_english_google_forms.xlsx", "xlsx", 1838),
+        (
+            "forms/rcs2019_english_google_forms.xlsx",
+            "xlsx",
+            "google_forms",
+            1,
+            1838,
+        ),
     ];
-    for (rel, format, rows) in cases {
+    for (rel, format, layout, header_rows, rows) in cases {
         let json = inspect_json(&fixture(rel));
         assert_eq!(json["format"], format, "{rel}");
         let sheet = &json["sheets"][0];
-        assert_eq!(sheet["layout"], "plain", "{rel}");
-        assert_eq!(sheet["header_rows"], 1, "{rel}");
-        // Until the platform layouts land, multi-row headers are read as one header row, so
-        // the extra header rows of Qualtrics and SurveyMonkey count as responses here.
+        assert_eq!(sheet["layout"], layout, "{rel}");
+        assert_eq!(sheet["header_rows"], header_rows, "{rel}");
         assert_eq!(sheet["rows"], rows, "{rel}");
         assert!(
             sheet["columns"].as_array().is_some_and(|c| !c.is_empty()),
@@ -202,7 +224,9 @@ fn inspect_text_output_names_layout_and_columns() {
         .arg(fixture("coding/QualtricsTools_Q5_Coded.xlsx"))
         .assert()
         .success()
-        .stdout(predicate::str::contains("layout plain, 1 header row"))
+        .stdout(predicate::str::contains(
+            "layout coding_matrix, 1 header row",
+        ))
         .stdout(predicate::str::contains("ResponseID"));
 }
 

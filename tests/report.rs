@@ -262,24 +262,45 @@ fn a_new_run_replaces_the_old_outputs_and_nothing_else() {
     let template = dir.path().join("broken.md.j2");
     std::fs::write(&template, "{% for x in %}").unwrap();
     impactkit()
-        .args(["report", "data/sample/evaluation.toml", "--quiet", "--template"])
+        .args([
+            "report",
+            "data/sample/evaluation.toml",
+            "--quiet",
+            "--template",
+        ])
         .arg(&template)
         .arg("--out")
         .arg(&out)
         .current_dir(root())
         .assert()
         .code(1);
-    assert!(out.join("charts/old-chart.png").is_file(), "a failed run changes nothing");
+    assert!(
+        out.join("charts/old-chart.png").is_file(),
+        "a failed run changes nothing"
+    );
 
     impactkit()
-        .args(["report", "data/sample/evaluation.toml", "--quiet", "--format", "md", "--out"])
+        .args([
+            "report",
+            "data/sample/evaluation.toml",
+            "--quiet",
+            "--format",
+            "md",
+            "--out",
+        ])
         .arg(&out)
         .current_dir(root())
         .assert()
         .success();
-    assert!(!out.join("impact-report.html").exists(), "not asked for this time");
+    assert!(
+        !out.join("impact-report.html").exists(),
+        "not asked for this time"
+    );
     assert!(!out.join("charts/old-chart.png").exists());
     assert!(!out.join(".impactkit-writing").exists());
-    assert_eq!(std::fs::read_to_string(out.join("notes.txt")).unwrap(), "my notes");
+    assert_eq!(
+        std::fs::read_to_string(out.join("notes.txt")).unwrap(),
+        "my notes"
+    );
     assert!(out.join("impact-report.md").is_file() && out.join("tables/benefits.csv").is_file());
 }

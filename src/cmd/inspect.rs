@@ -59,6 +59,14 @@ fn print_text(out: &mut impl Write, d: &FileDescription) -> std::io::Result<()> 
                 String::new()
             }
         )?;
+        if sheet.excluded_rows > 0 {
+            writeln!(
+                out,
+                "  {} more row{} left out (see the notes)",
+                sheet.excluded_rows,
+                if sheet.excluded_rows == 1 { "" } else { "s" }
+            )?;
+        }
         writeln!(out, "  why: {}", sheet.layout_evidence)?;
         for note in &sheet.notes {
             writeln!(out, "  note: {note}")?;
@@ -81,9 +89,12 @@ fn print_text(out: &mut impl Write, d: &FileDescription) -> std::io::Result<()> 
                 }
                 other => other.name().to_string(),
             };
+            let id =
+                c.id.as_ref()
+                    .map_or_else(String::new, |id| format!(" ({id})"));
             writeln!(
                 out,
-                "  {:>3}  {}  [{}]  {} answered, {} missing, {} distinct",
+                "  {:>3}  {}{id}  [{}]  {} answered, {} missing, {} distinct",
                 c.letter, c.name, detail, c.answered, c.missing, c.distinct
             )?;
             if !c.top_values.is_empty() && !matches!(c.kind, ColumnKind::Id | ColumnKind::FreeText)

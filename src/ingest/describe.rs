@@ -27,10 +27,13 @@ pub struct SheetDescription {
     pub layout_evidence: String,
     /// Number of header rows.
     pub header_rows: usize,
-    /// Number of responses: non-blank rows below the header.
+    /// Number of responses: non-blank rows below the header, less those the layout leaves out.
     pub rows: usize,
     /// Blank rows below the header (not responses).
     pub blank_rows: usize,
+    /// Rows the layout knows are not responses (a Qualtrics survey preview); each is named in
+    /// `notes`.
+    pub excluded_rows: usize,
     pub columns: Vec<ColumnProfile>,
     /// Header fixes and reader notes, e.g. a renamed duplicate header or a ragged CSV line.
     pub notes: Vec<String>,
@@ -42,23 +45,33 @@ pub fn describe_file(path: &Path, limits: &Limits) -> Result<FileDescription, In
     let mut sheets = Vec::new();
     for sheet in &workbook.sheets {
         let table = layout::detect_and_flatten(path, workbook.format, sheet);
-        let responses = table
+        let non_blank = table
             .rows
             .iter()
             .filter(|r| !r.cells.iter().all(Cell::is_blank))
             .count();
+        let excluded = table
+            .rows
+            .iter()
+            .filter(|r| !r.cells.iter().all(Cell::is_blank))
+            .filter_map(|r| table.excluded_reason(r.number).map(|why| (r.number, why)))
+            .collect::<Vec<_>>();
         let notes = table
             .notes
             .iter()
             .map(|n| format!("{}: {}", table.row_place(n.row), n.message))
+            .chain(excluded.iter().map(|(row, why)| {
+                format!("{}: not a response, left out: {why}", table.row_place(*row))
+            }))
             .collect();
         sheets.push(SheetDescription {
             name: sheet.name.clone(),
             layout: table.layout.to_string(),
             layout_evidence: table.layout_evidence.clone(),
             header_rows: table.header_rows.len(),
-            rows: responses,
-            blank_rows: table.rows.len() - responses,
+            rows: non_blank - excluded.len(),
+            blank_rows: table.rows.len() - non_blank,
+            excluded_rows: excluded.len(),
             columns: profile_columns(&table),
             notes,
         });

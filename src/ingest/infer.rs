@@ -56,6 +56,9 @@ impl ColumnKind {
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct ColumnProfile {
     pub name: String,
+    /// The platform's id for the column (Qualtrics `Q3_1`), which a spec may use instead.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
     /// Spreadsheet column letter.
     pub letter: String,
     #[serde(flatten)]
@@ -174,19 +177,55 @@ const METADATA: &[&str] = &[
     "userlanguage",
 ];
 
-/// Profiles every column of `table`.
+/// Profiles every column of `table`, over the rows the layout counts as responses.
 pub fn profile_columns(table: &Table) -> Vec<ColumnProfile> {
     table
         .columns
         .iter()
         .map(|column| {
-            let cells: Vec<&Cell> = table.rows.iter().map(|r| table.cell(r, column)).collect();
-            profile(&column.name, column.letter(), &cells)
+            let cells: Vec<&Cell> = table
+                .rows
+                .iter()
+                .filter(|r| table.excluded_reason(r.number).is_none())
+                .map(|r| table.cell(r, column))
+                .collect();
+            let spaced = spaced_options(table, column);
+            let mut profile = profile(&column.name, column.letter(), &cells, spaced);
+            // The layout knows its platform's bookkeeping columns; a unique response id is
+            // still shown as the id a spec wants.
+            if column.metadata && !matches!(profile.kind, ColumnKind::Empty | ColumnKind::Id) {
+                profile.kind = ColumnKind::Metadata;
+            }
+            profile.id = column.code.clone().filter(|code| *code != column.name);
+            profile
         })
         .collect()
 }
 
-fn profile(name: &str, letter: String, cells: &[&Cell]) -> ColumnProfile {
+/// Whether a column may hold option names joined by spaces (Kobo's select_multiple).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum SpacedOptions {
+    No,
+    /// The export is from Kobo: the cells decide.
+    Possible,
+    /// Kobo wrote `question/option` columns beside this one.
+    Certain,
+}
+
+/// What the layout tells about `column` before its cells are read.
+fn spaced_options(table: &Table, column: &crate::ingest::table::Column) -> SpacedOptions {
+    if table.layout != "kobo" || column.metadata {
+        return SpacedOptions::No;
+    }
+    let prefix = format!("{}/", column.name);
+    if table.columns.iter().any(|c| c.name.starts_with(&prefix)) {
+        SpacedOptions::Certain
+    } else {
+        SpacedOptions::Possible
+    }
+}
+
+fn profile(name: &str, letter: String, cells: &[&Cell], spaced: SpacedOptions) -> ColumnProfile {
     let mut counts: BTreeMap<String, usize> = BTreeMap::new();
     let mut answered = 0;
     let mut missing = 0;
@@ -213,6 +252,10 @@ fn profile(name: &str, letter: String, cells: &[&Cell]) -> ColumnProfile {
         ColumnKind::Empty
     } else if METADATA.contains(&header.as_str()) {
         ColumnKind::Metadata
+    } else if spaced_option_names(spaced, &counts, answered) {
+        ColumnKind::MultiSelect {
+            separator: " ".to_string(),
+        }
     } else if dates * 10 >= answered * 9 {
         ColumnKind::Datetime
     } else if distinct * 100 >= answered * 95 && answered > 1 && looks_like_id_header(&header) {
@@ -237,17 +280,7 @@ fn profile(name: &str, letter: String, cells: &[&Cell]) -> ColumnProfile {
     // combinations people ticked.
     let mut top: Vec<(String, usize)> = match &kind {
         ColumnKind::MultiSelect { separator } => {
-            let mut parts: BTreeMap<String, usize> = BTreeMap::new();
-            for (v, n) in &counts {
-                for part in v
-                    .split(separator.trim())
-                    .map(str::trim)
-                    .filter(|p| !p.is_empty())
-                {
-                    *parts.entry(part.to_string()).or_default() += n;
-                }
-            }
-            parts.into_iter().collect()
+            option_counts(&counts, separator).into_iter().collect()
         }
         _ => counts.iter().map(|(k, v)| (k.clone(), *v)).collect(),
     };
@@ -255,6 +288,7 @@ fn profile(name: &str, letter: String, cells: &[&Cell]) -> ColumnProfile {
     top.truncate(5);
     ColumnProfile {
         name: name.to_string(),
+        id: None,
         letter,
         kind,
         answered,
@@ -352,25 +386,30 @@ fn likert(counts: &BTreeMap<String, usize>) -> Option<ColumnKind> {
 
 /// A multi-select separator when splitting on it yields a small set of repeated options.
 fn multi_separator(counts: &BTreeMap<String, usize>, answered: usize) -> Option<String> {
+    if answered < 3 {
+        return None;
+    }
     for sep in [";", "|", ","] {
-        let with_sep: usize = counts
-            .iter()
-            .filter(|(v, _)| v.contains(sep))
-            .map(|(_, n)| n)
-            .sum();
-        if with_sep * 10 < answered || answered < 3 {
+        let answers = split_answers(counts, sep);
+        // Answers holding more than one option. With a comma, only after the pieces of one
+        // option are joined back: a single choice may contain a comma.
+        let several: usize = if sep == "," {
+            answers
+                .iter()
+                .filter(|(parts, _)| parts.len() > 1)
+                .map(|(_, n)| n)
+                .sum()
+        } else {
+            counts
+                .iter()
+                .filter(|(v, _)| v.contains(sep))
+                .map(|(_, n)| n)
+                .sum()
+        };
+        if several * 10 < answered {
             continue;
         }
-        let mut parts: BTreeMap<String, usize> = BTreeMap::new();
-        let mut total = 0;
-        for (v, n) in counts {
-            for part in v.split(sep).map(str::trim).filter(|p| !p.is_empty()) {
-                *parts.entry(part.to_lowercase()).or_default() += n;
-                total += n;
-            }
-        }
-        // Options repeat: on average each distinct part is chosen at least twice.
-        if parts.len() <= 40 && total >= parts.len() * 2 {
+        if is_option_list(&answers) {
             return Some(if sep == "," {
                 ", ".to_string()
             } else {
@@ -379,6 +418,148 @@ fn multi_separator(counts: &BTreeMap<String, usize>, answered: usize) -> Option<
         }
     }
     None
+}
+
+/// True when split answers look like choices from a list: on average each distinct part is
+/// chosen at least twice, or at most 40 parts, each chosen more than once, make up four
+/// fifths of all choices (the rest being "Other" answers typed in).
+fn is_option_list(answers: &[(Vec<String>, usize)]) -> bool {
+    const MOST_OPTIONS: usize = 40;
+    let mut parts: BTreeMap<String, usize> = BTreeMap::new();
+    let mut total = 0;
+    for (options, n) in answers {
+        for part in options {
+            *parts.entry(part.to_lowercase()).or_default() += n;
+            total += n;
+        }
+    }
+    let listed = parts.len() <= MOST_OPTIONS && total >= parts.len() * 2;
+    let mut common: Vec<usize> = parts.into_values().filter(|&n| n >= 2).collect();
+    common.sort_unstable_by(|a, b| b.cmp(a));
+    let covered: usize = common.iter().take(MOST_OPTIONS).sum();
+    let with_other = common.len() >= 2 && covered * 10 >= total * 8;
+    listed || with_other
+}
+
+/// Kobo's select_multiple answers: option names joined by spaces. Words joined by spaces are
+/// also free text, so the cells alone decide only when every answer is made of option names
+/// (letters, digits, `_`, `-`, `.`), some look machine-made (`meet_others`, `3`), a tenth or
+/// more answers hold several, and the names repeat.
+fn spaced_option_names(
+    spaced: SpacedOptions,
+    counts: &BTreeMap<String, usize>,
+    answered: usize,
+) -> bool {
+    match spaced {
+        SpacedOptions::No => false,
+        SpacedOptions::Certain => true,
+        SpacedOptions::Possible => {
+            let is_name = |word: &str| {
+                word.chars()
+                    .all(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '-' | '.'))
+            };
+            let names_only = counts.keys().all(|v| v.split_whitespace().all(is_name));
+            let machine_made = counts
+                .keys()
+                .flat_map(|v| v.split_whitespace())
+                .any(|w| w.contains('_') || w.chars().all(|c| c.is_ascii_digit()));
+            let answers = split_answers(counts, " ");
+            let several: usize = answers
+                .iter()
+                .filter(|(parts, _)| parts.len() > 1)
+                .map(|(_, n)| n)
+                .sum();
+            answered >= 3
+                && names_only
+                && machine_made
+                && several * 10 >= answered
+                && is_option_list(&answers)
+        }
+    }
+}
+
+/// How often each option was chosen, splitting every answer as [`split_answers`] does.
+fn option_counts(counts: &BTreeMap<String, usize>, sep: &str) -> BTreeMap<String, usize> {
+    let mut options: BTreeMap<String, usize> = BTreeMap::new();
+    for (parts, n) in split_answers(counts, sep) {
+        for part in parts {
+            *options.entry(part).or_default() += n;
+        }
+    }
+    options
+}
+
+/// Each distinct answer split into its options, with how many gave it. A blank separator
+/// splits on whitespace (Kobo); parts left empty by a trailing separator (Microsoft Forms'
+/// `A;B;`) are dropped. With a comma, pieces that (nearly) always come together are joined
+/// back into one option: Google Forms joins options with ", " even when an option, or an
+/// "Other" answer, holds a comma itself, and only the options can tell the pieces apart.
+fn split_answers(counts: &BTreeMap<String, usize>, sep: &str) -> Vec<(Vec<String>, usize)> {
+    let sep = sep.trim();
+    let mut answers: Vec<(Vec<String>, usize)> = counts
+        .iter()
+        .map(|(value, &n)| {
+            let parts: Vec<String> = if sep.is_empty() {
+                value.split_whitespace().map(str::to_string).collect()
+            } else {
+                value
+                    .split(sep)
+                    .map(str::trim)
+                    .filter(|p| !p.is_empty())
+                    .map(str::to_string)
+                    .collect()
+            };
+            (parts, n)
+        })
+        .collect();
+    if sep == "," {
+        join_pieces(&mut answers);
+    }
+    answers
+}
+
+/// Joins neighbouring pieces `p, q` where one of them never appears without the other and the
+/// other appears without it at most one time in twenty (someone typed "Twitter" as an "Other"
+/// answer beside the option "…, Twitter, Slack, …"). Two real options are rarely that bound:
+/// among a few who ticked both and never one alone, the join merely groups a rare answer.
+fn join_pieces(answers: &mut [(Vec<String>, usize)]) {
+    loop {
+        let mut pieces: BTreeMap<&str, usize> = BTreeMap::new();
+        let mut pairs: BTreeMap<(&str, &str), usize> = BTreeMap::new();
+        for (parts, n) in answers.iter() {
+            for part in parts {
+                *pieces.entry(part).or_default() += n;
+            }
+            for pair in parts.windows(2) {
+                *pairs.entry((&pair[0], &pair[1])).or_default() += n;
+            }
+        }
+        let joined: std::collections::BTreeSet<(String, String)> = pairs
+            .iter()
+            .filter(|((p, q), &together)| {
+                let (a, b) = (pieces[p], pieces[q]);
+                together == a.min(b) && together * 20 >= a.max(b) * 19
+            })
+            .map(|((p, q), _)| (p.to_string(), q.to_string()))
+            .collect();
+        if joined.is_empty() {
+            return;
+        }
+        for (parts, _) in answers.iter_mut() {
+            let mut out: Vec<String> = Vec::with_capacity(parts.len());
+            let mut rest = std::mem::take(parts).into_iter().peekable();
+            while let Some(part) = rest.next() {
+                match rest.peek() {
+                    Some(next) if joined.contains(&(part.clone(), next.clone())) => {
+                        let next = rest.next().unwrap_or_default();
+                        out.push(format!("{part}, {next}"));
+                    }
+                    _ => out.push(part),
+                }
+            }
+            *parts = out;
+        }
+    }
 }
 
 #[cfg(test)]
@@ -397,7 +578,7 @@ mod tests {
             })
             .collect();
         let refs: Vec<&Cell> = cells.iter().collect();
-        profile(name, "A".into(), &refs).kind
+        profile(name, "A".into(), &refs, SpacedOptions::No).kind
     }
 
     #[test]
@@ -444,5 +625,122 @@ mod tests {
             kind_of("Timestamp", &["2019/12/12 11:38:30", "2019/12/13 09:01:02"]),
             ColumnKind::Datetime
         );
+    }
+
+    #[test]
+    fn comma_joined_checkboxes_keep_options_that_hold_a_comma() {
+        let mut values = vec!["Your personal network, such as colleagues, Twitter"; 4];
+        values.extend(["Twitter"; 3]);
+        values.extend(["Your personal network, such as colleagues"; 2]);
+        values.push("Twitter, Reddit, if I must");
+        let cells: Vec<Cell> = values.iter().map(|v| Cell::Text(v.to_string())).collect();
+        let refs: Vec<&Cell> = cells.iter().collect();
+        let p = profile("Where?", "A".into(), &refs, SpacedOptions::No);
+        assert_eq!(
+            p.kind,
+            ColumnKind::MultiSelect {
+                separator: ", ".into()
+            }
+        );
+        assert_eq!(
+            p.top_values,
+            vec![
+                ("Twitter".to_string(), 8),
+                ("Your personal network, such as colleagues".to_string(), 6),
+                ("Reddit, if I must".to_string(), 1),
+            ]
+        );
+    }
+
+    #[test]
+    fn a_single_choice_whose_options_hold_commas_is_not_multi_select() {
+        let mut values = vec!["Rarely -- I know how, but it's not part of my work"; 3];
+        values.extend(["Never"; 4]);
+        values.extend(["Often, weekly"; 3]);
+        assert_eq!(kind_of("How often?", &values), ColumnKind::SingleChoice);
+    }
+
+    #[test]
+    fn kobo_select_multiple_is_read_with_its_option_columns_or_its_option_names() {
+        use crate::ingest::layout::{KoboLayout, Layout};
+        use crate::ingest::{Format, RawRow, RawSheet};
+        let text = |cells: &[&str]| -> Vec<Cell> {
+            cells
+                .iter()
+                .map(|c| match *c {
+                    "" => Cell::Empty,
+                    c => Cell::Text(c.to_string()),
+                })
+                .collect()
+        };
+        let header = [
+            "reasons",
+            "reasons/meet_others",
+            "reasons/information",
+            "topics",
+            "comment",
+            "_uuid",
+            "_submission_time",
+        ];
+        let rows = [
+            [
+                "meet_others information",
+                "1",
+                "1",
+                "diet pain_relief",
+                "good group",
+                "u1",
+                "t",
+            ],
+            [
+                "meet_others",
+                "1",
+                "0",
+                "diet",
+                "very good group",
+                "u2",
+                "t",
+            ],
+            [
+                "information",
+                "0",
+                "1",
+                "pain_relief diet",
+                "good",
+                "u3",
+                "t",
+            ],
+            ["meet_others", "1", "0", "diet", "good group", "u4", "t"],
+        ];
+        let sheet = RawSheet {
+            name: "Survey".into(),
+            rows: std::iter::once(text(&header))
+                .chain(rows.iter().map(|r| text(r)))
+                .enumerate()
+                .map(|(i, cells)| RawRow {
+                    number: i as u32 + 1,
+                    cells,
+                })
+                .collect(),
+            merged: vec![],
+            notes: vec![],
+        };
+        let evidence = KoboLayout.detect(&sheet).expect("kobo");
+        let table = KoboLayout.flatten("s.xlsx".as_ref(), Format::Xlsx, &sheet, evidence);
+        let profiles = profile_columns(&table);
+        let kind = |name: &str| {
+            profiles
+                .iter()
+                .find(|p| p.name == name)
+                .map(|p| p.kind.clone())
+                .unwrap()
+        };
+        let spaced = ColumnKind::MultiSelect {
+            separator: " ".into(),
+        };
+        assert_eq!(kind("reasons"), spaced);
+        assert_eq!(kind("topics"), spaced);
+        assert_eq!(kind("comment"), ColumnKind::FreeText);
+        assert_eq!(kind("_submission_time"), ColumnKind::Metadata);
     }
 }

@@ -17,6 +17,12 @@ pub struct Column {
     pub index: u32,
     /// The header text as written (before blank or duplicate names were fixed).
     pub header: String,
+    /// The platform's own id for the column (Qualtrics `Q3_1`), which a spec may use in place
+    /// of the name.
+    pub code: Option<String>,
+    /// The layout knows this column as platform bookkeeping (start date, IP address,
+    /// collector), not an answer.
+    pub metadata: bool,
 }
 
 impl Column {
@@ -45,6 +51,9 @@ pub struct Table {
     pub rows: Vec<RawRow>,
     /// Rows that precede the header and were blank (kept for the row ledger).
     pub leading_blank_rows: Vec<u32>,
+    /// Rows under the header that the layout knows are not responses (a Qualtrics survey
+    /// preview), by row number, with the reason the row ledger gives for leaving each out.
+    pub excluded_rows: BTreeMap<u32, String>,
     /// Reader notes and header fixes, in sheet order.
     pub notes: Vec<ReadNote>,
 }
@@ -95,13 +104,33 @@ impl Table {
         }
     }
 
+    /// The column a spec means by `name`: its name, compared loosely, or else the platform's
+    /// id for it (Qualtrics `Q3_1`).
     pub fn column(&self, name: &str) -> Option<&Column> {
-        self.columns.iter().find(|c| c.name == name).or_else(|| {
-            let wanted = normalise_header(name);
-            self.columns
-                .iter()
-                .find(|c| normalise_header(&c.name) == wanted)
-        })
+        let wanted = normalise_header(name);
+        self.columns
+            .iter()
+            .find(|c| c.name == name)
+            .or_else(|| {
+                self.columns
+                    .iter()
+                    .find(|c| normalise_header(&c.name) == wanted)
+            })
+            .or_else(|| {
+                let by_code = |c: &&Column| c.code.as_deref() == Some(name.trim());
+                let loosely = |c: &&Column| {
+                    c.code
+                        .as_deref()
+                        .is_some_and(|code| normalise_header(code) == wanted)
+                };
+                let exact = self.columns.iter().find(by_code);
+                exact.or_else(|| self.columns.iter().find(loosely))
+            })
+    }
+
+    /// Why the layout left row `number` out, when it did.
+    pub fn excluded_reason(&self, number: u32) -> Option<&str> {
+        self.excluded_rows.get(&number).map(String::as_str)
     }
 
     /// The cell of `row` in `column`, `Empty` when the row is shorter.
@@ -176,10 +205,55 @@ pub fn single_header_table(
         columns,
         rows,
         leading_blank_rows,
+        excluded_rows: BTreeMap::new(),
         notes,
     };
     table.header_end = header.map_or(0, |h| table.last_line(h));
     table
+}
+
+/// Builds a table whose header takes the rows `header` of `sheet.rows` (positions, not row
+/// numbers), with the columns a layout has already named from them. Rows before the header
+/// must be blank; they go to the ledger as such.
+pub fn header_block_table(
+    file: PathBuf,
+    format: Format,
+    sheet: &RawSheet,
+    header: std::ops::Range<usize>,
+    columns: Vec<Column>,
+    layout: &'static str,
+    layout_evidence: String,
+) -> Table {
+    let header = header.start.min(sheet.rows.len())..header.end.min(sheet.rows.len());
+    let header_rows: Vec<&RawRow> = sheet.rows[header.clone()].iter().collect();
+    let mut table = Table {
+        file,
+        format,
+        sheet: sheet.name.clone(),
+        layout,
+        layout_evidence,
+        header_rows: header_rows.iter().map(|r| r.number).collect(),
+        header_end: 0,
+        columns,
+        rows: sheet.rows[header.end..].to_vec(),
+        leading_blank_rows: sheet.rows[..header.start]
+            .iter()
+            .map(|r| r.number)
+            .collect(),
+        excluded_rows: BTreeMap::new(),
+        notes: sheet.notes.clone(),
+    };
+    table.header_end = header_rows.last().map_or(0, |h| table.last_line(h));
+    table
+}
+
+/// The texts of a header row, one per column up to `width`, with merged cells filled from
+/// their first cell (as [`single_header_table`] does for its one row).
+pub fn header_row_texts(row: &RawRow, sheet: &RawSheet, width: usize) -> Vec<String> {
+    let mut texts = header_texts(row, sheet);
+    texts.resize(width.max(texts.len()), String::new());
+    texts.truncate(width);
+    texts
 }
 
 /// The header row's texts, with merged header cells filled from their first cell.
@@ -254,6 +328,8 @@ pub fn unique_columns(texts: &[String], header_row: u32, notes: &mut Vec<ReadNot
             name,
             index,
             header: text.clone(),
+            code: None,
+            metadata: false,
         });
     }
     columns

@@ -75,10 +75,15 @@ impl<'t> SheetRows<'t> {
             );
             previous = row;
         }
-        for &row in &table.header_rows {
+        for (k, &row) in table.header_rows.iter().enumerate() {
             rows.skipped(source, previous, row);
             rows.push(source, row, row, None, Outcome::Header, None);
-            previous = row;
+            // A layout's header rows follow one another: lines up to the next one are this
+            // row's own (a CSV header cell with line breaks), not blank rows.
+            previous = table
+                .header_rows
+                .get(k + 1)
+                .map_or(row, |next| next.saturating_sub(1).max(row));
         }
         rows
     }
@@ -121,24 +126,29 @@ impl<'t> SheetRows<'t> {
     }
 
     /// The rows under the header that hold something. Blank rows (and, in a workbook, the
-    /// rows the file skips) go into the ledger as excluded.
+    /// rows the file skips) and rows the layout knows are not responses go into the ledger as
+    /// excluded.
     fn non_blank(&mut self, source: &str) -> Vec<&'t RawRow> {
         let mut kept = Vec::new();
         let mut previous = self.table.header_end;
         for row in &self.table.rows {
             self.skipped(source, previous, row.number);
             previous = self.table.last_line(row);
-            if row.cells.iter().all(Cell::is_blank) {
-                self.push(
+            let reason = if row.cells.iter().all(Cell::is_blank) {
+                Some("blank row".to_string())
+            } else {
+                self.table.excluded_reason(row.number).map(str::to_string)
+            };
+            match reason {
+                Some(reason) => self.push(
                     source,
                     row.number,
                     row.number,
                     None,
                     Outcome::Excluded,
-                    Some("blank row".into()),
-                );
-            } else {
-                kept.push(row);
+                    Some(reason),
+                ),
+                None => kept.push(row),
             }
         }
         kept
@@ -1032,7 +1042,10 @@ fn match_option(text: &str, options: &[String]) -> (String, AnswerStatus) {
 }
 
 /// Splits a multi-select cell. Known options are matched first, longest first, so an option
-/// that itself contains the separator (Google Forms joins with ", ") stays whole.
+/// that itself contains the separator (Google Forms joins with ", ") stays whole. With a
+/// comma and listed options, text that is not an option runs on to the next option or the end:
+/// Google Forms writes an "Other" answer last, as typed, commas and all, and it stays one
+/// (unlisted) part. With a blank separator (Kobo's spaces) an option ends at whitespace.
 pub fn split_multi(text: &str, sep: &str, options: &[String]) -> Vec<String> {
     let mut sorted: Vec<String> = options.iter().map(|o| clean_text(o).text).collect();
     sorted.sort_by_key(|o| std::cmp::Reverse(o.len()));
@@ -1040,6 +1053,30 @@ pub fn split_multi(text: &str, sep: &str, options: &[String]) -> Vec<String> {
     // lower-casing can change lengths ("İ") and would misalign the slices.
     let lower = text.to_ascii_lowercase();
     let trimmed_sep = sep.trim();
+    let between = if trimmed_sep.is_empty() {
+        sep
+    } else {
+        trimmed_sep
+    };
+    let other_runs_on = trimmed_sep == "," && !sorted.is_empty();
+    // The length of the listed option at `pos`, when one starts there and ends at a separator.
+    let known_at = |pos: usize| {
+        sorted.iter().find_map(|o| {
+            let o_lower = o.to_ascii_lowercase();
+            if !lower[pos..].starts_with(&o_lower) {
+                return None;
+            }
+            let rest = &lower[pos + o_lower.len()..];
+            let ends = if trimmed_sep.is_empty() {
+                rest.is_empty() || rest.starts_with(char::is_whitespace)
+            } else {
+                let after = rest.trim_start();
+                after.is_empty() || after.starts_with(trimmed_sep)
+            };
+            ends.then_some(o.len())
+        })
+    };
+    let next_separator = |from: usize| text[from..].find(between).map_or(text.len(), |i| from + i);
     let mut parts = Vec::new();
     let mut pos = 0;
     while pos < text.len() {
@@ -1054,22 +1091,20 @@ pub fn split_multi(text: &str, sep: &str, options: &[String]) -> Vec<String> {
         if pos >= text.len() {
             break;
         }
-        let known = sorted.iter().find(|o| {
-            let o_lower = o.to_ascii_lowercase();
-            lower[pos..].starts_with(&o_lower) && {
-                let after = lower[pos + o_lower.len()..].trim_start();
-                after.is_empty() || (!trimmed_sep.is_empty() && after.starts_with(trimmed_sep))
+        let end = match known_at(pos) {
+            Some(len) => pos + len,
+            None => {
+                let mut end = next_separator(pos);
+                while other_runs_on && end < text.len() {
+                    let after = end + between.len();
+                    let next = after + (text[after..].len() - text[after..].trim_start().len());
+                    if next >= text.len() || known_at(next).is_some() {
+                        break;
+                    }
+                    end = next_separator(next);
+                }
+                end
             }
-        });
-        let end = match known {
-            Some(o) => pos + o.len(),
-            None => text[pos..]
-                .find(if trimmed_sep.is_empty() {
-                    sep
-                } else {
-                    trimmed_sep
-                })
-                .map_or(text.len(), |i| pos + i),
         };
         let part = text[pos..end].trim();
         if !part.is_empty() {
@@ -1103,6 +1138,64 @@ mod tests {
                 &options
             ),
             vec!["Data cleaning, wrangling", "Visualization", "Other thing"]
+        );
+    }
+
+    /// Google Forms writes an "Other" answer last, as typed: a comma in it does not split it.
+    #[test]
+    fn other_text_with_commas_stays_one_unlisted_part() {
+        let options = vec![
+            "Question and answer sites such as Stack Overflow and Quora".to_string(),
+            "Your personal network, such as colleagues and professors".to_string(),
+        ];
+        assert_eq!(
+            split_multi(
+                "Your personal network, such as colleagues and professors, Question and answer sites such as Stack Overflow and Quora, The repo, if available.",
+                ", ",
+                &options
+            ),
+            vec![
+                "Your personal network, such as colleagues and professors",
+                "Question and answer sites such as Stack Overflow and Quora",
+                "The repo, if available."
+            ]
+        );
+        // Text before a listed option is its own part.
+        assert_eq!(
+            split_multi(
+                "Stackoverflow, Question and answer sites such as Stack Overflow and Quora",
+                ", ",
+                &options
+            ),
+            vec![
+                "Stackoverflow",
+                "Question and answer sites such as Stack Overflow and Quora"
+            ]
+        );
+        // Without listed options there is nothing to tell the pieces apart.
+        assert_eq!(split_multi("a, b", ", ", &[]), vec!["a", "b"]);
+    }
+
+    #[test]
+    fn microsoft_forms_trailing_separator_leaves_no_empty_part() {
+        let options = vec!["Meet others".to_string(), "Information".to_string()];
+        assert_eq!(
+            split_multi("Meet others;Information;", ";", &options),
+            vec!["Meet others", "Information"]
+        );
+        assert_eq!(split_multi("Meet others;", ";", &[]), vec!["Meet others"]);
+    }
+
+    #[test]
+    fn space_separated_option_labels_match_whole() {
+        let options = vec!["Meet others".to_string(), "Local support".to_string()];
+        assert_eq!(
+            split_multi("Meet others Local support", " ", &options),
+            vec!["Meet others", "Local support"]
+        );
+        assert_eq!(
+            split_multi("meet_others local_support", " ", &[]),
+            vec!["meet_others", "local_support"]
         );
     }
 

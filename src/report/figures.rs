@@ -205,7 +205,11 @@ pub fn draw(
                         .join(" and ")
                 }
             );
-            let name = unique(format!("likert-{}-{}", slug(&source.name), slug(scale_name)));
+            let name = unique(format!(
+                "likert-{}-{}",
+                slug(&source.name),
+                slug(scale_name)
+            ));
             let chart = likert_chart(
                 &scale.levels,
                 neutral,

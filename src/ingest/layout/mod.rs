@@ -4,11 +4,26 @@
 //! recognises the sheet and takes the first that does, keeping its evidence so `inspect` can say
 //! why.
 
+mod coding_long;
+mod coding_matrix;
+mod google_forms;
+mod header;
+mod kobo;
+mod ms_forms;
 mod plain;
+mod qualtrics;
+mod surveymonkey;
 
 use std::path::Path;
 
+pub use coding_long::CodingLongLayout;
+pub use coding_matrix::CodingMatrixLayout;
+pub use google_forms::GoogleFormsLayout;
+pub use kobo::KoboLayout;
+pub use ms_forms::MsFormsLayout;
 pub use plain::PlainLayout;
+pub use qualtrics::QualtricsLayout;
+pub use surveymonkey::SurveyMonkeyLayout;
 
 use super::table::Table;
 use super::{Format, RawSheet};
@@ -25,7 +40,17 @@ pub trait Layout {
 
 /// Every layout, most specific first; `plain` comes last and accepts anything.
 pub fn all() -> Vec<Box<dyn Layout>> {
-    vec![Box::new(PlainLayout)]
+    vec![
+        Box::new(QualtricsLayout),
+        Box::new(SurveyMonkeyLayout),
+        Box::new(KoboLayout),
+        Box::new(MsFormsLayout),
+        Box::new(GoogleFormsLayout),
+        // Coding shapes after every platform: `inspect` names them, a survey must not be one.
+        Box::new(CodingLongLayout),
+        Box::new(CodingMatrixLayout),
+        Box::new(PlainLayout),
+    ]
 }
 
 /// The layout called `name`, if there is one.
