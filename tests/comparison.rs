@@ -325,3 +325,68 @@ fn the_same_people_are_compared_as_pairs() {
         "{stderr}"
     );
 }
+
+/// The real SurveyMonkey pre/post fixture (tests/fixtures/real/surveymonkey, the same 100
+/// respondent ids in both waves), compared as pairs. Reference: the files read independently
+/// with Python's csv module, pairs matched by Respondent ID, and statsmodels 0.15.0
+/// `mcnemar([[both, lost], [gained, neither]], exact=True)` and `multipletests(method="holm")`:
+///   problem    9 / 8 / 53 / 30 -> p 2.98644165040024e-09, Holm 8.95932495120072e-09
+///   hypothesis 18 / 17 / 31 / 34 -> p 0.05946337525377034, Holm 0.05946337525377034
+///   writing    25 / 12 / 41 / 22 -> p 8.171334999262925e-05, Holm 0.0001634266999852585
+#[test]
+fn the_real_pre_post_export_is_compared_as_pairs() {
+    let dir = tempfile::tempdir().unwrap();
+    impactkit()
+        .args([
+            "report",
+            "tests/fixtures/real/surveymonkey/prepost_post.toml",
+            "--quiet",
+            "--out",
+        ])
+        .arg(dir.path())
+        .current_dir(root())
+        .assert()
+        .success();
+    let csv = std::fs::read_to_string(dir.path().join("tables/comparison.csv")).unwrap();
+    let rows: Vec<csv::StringRecord> = csv::Reader::from_reader(csv.as_bytes())
+        .records()
+        .map(Result::unwrap)
+        .collect();
+    let relative = |a: f64, b: f64| ((a - b) / b).abs() < 1e-9;
+    for (benefit, then, now, p, holm) in [
+        (
+            "confident_problem",
+            "17",
+            "62",
+            2.986_441_650_400_24e-9,
+            8.959_324_951_200_72e-9,
+        ),
+        (
+            "confident_hypothesis",
+            "35",
+            "49",
+            0.059_463_375_253_770_34,
+            0.059_463_375_253_770_34,
+        ),
+        (
+            "confident_writing",
+            "37",
+            "66",
+            8.171_334_999_262_925e-5,
+            1.634_266_999_852_585e-4,
+        ),
+    ] {
+        let r = row(&rows, benefit, "programme");
+        assert_eq!(
+            (&r[2], &r[3], &r[5], &r[6]),
+            (then, "100", now, "100"),
+            "{r:?}"
+        );
+        assert_eq!(&r[11], "mcnemar_exact");
+        assert!(relative(number(r, 12), p), "{benefit}: {r:?}");
+        assert!(relative(number(r, 13), holm), "{benefit}: {r:?}");
+    }
+    let markdown = std::fs::read_to_string(dir.path().join("impact-report.md")).unwrap();
+    assert!(markdown.contains("## Compared with pre"), "{markdown}");
+    assert!(markdown.contains("matched by their id"), "{markdown}");
+}
