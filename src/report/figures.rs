@@ -330,7 +330,8 @@ fn comparison_chart_of(
                     current: c.percent,
                     current_interval: current.and_then(|b| b.ci_low.zip(b.ci_high)),
                     end_label: match c.difference {
-                        Some(d) => format!("{d:+.0} points: {}", c.outcome.words()),
+                        // One decimal, as in the table; never "-0.0".
+                        Some(d) => format!("{:+.1} points: {}", d + 0.0, c.outcome.words()),
                         None => c.outcome.words().to_string(),
                     },
                 }

@@ -256,7 +256,7 @@ fn comparison_section(
         };
         let test = match (&c.test, c.p_value, c.p_holm) {
             (Some(t), Some(pv), Some(ph)) => format!(
-                "{}: p = {}, adjusted {}",
+                "{}: p {}, adjusted {}",
                 match t.as_str() {
                     "fisher_exact" => "Fisher's exact",
                     "mcnemar_exact" => "McNemar's exact",
@@ -264,7 +264,7 @@ fn comparison_section(
                     other => other,
                 },
                 p_text(pv),
-                p_text(ph)
+                p_text(ph).trim_start_matches("= ")
             ),
             _ => "—".to_string(),
         };
@@ -320,7 +320,7 @@ fn p_text(p: f64) -> String {
     if p < 0.001 {
         "< 0.001".to_string()
     } else {
-        format!("{p:.3}")
+        format!("= {p:.3}")
     }
 }
 
