@@ -24,6 +24,8 @@ enum Command {
     Validate(cmd::validate::Args),
     /// Describe an export: sheets, layout, header rows, responses, each column's kind.
     Inspect(cmd::inspect::Args),
+    /// Write a starting spec from exports: `impactkit init FILE... > evaluation.toml`.
+    Init(cmd::init::Args),
 }
 
 fn main() -> ExitCode {
@@ -32,6 +34,7 @@ fn main() -> ExitCode {
         Command::Report(args) => cmd::report::run(args),
         Command::Validate(args) => cmd::validate::run(args),
         Command::Inspect(args) => cmd::inspect::run(args),
+        Command::Init(args) => cmd::init::run(args),
     };
     match result {
         Ok(code) => code,

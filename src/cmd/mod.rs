@@ -1,5 +1,6 @@
 //! One file per subcommand: arguments, a call into the library, printing.
 
+pub mod init;
 pub mod inspect;
 pub mod report;
 pub mod validate;

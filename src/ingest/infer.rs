@@ -178,6 +178,17 @@ const METADATA: &[&str] = &[
 ];
 
 /// Profiles every column of `table`, over the rows the layout counts as responses.
+/// Where `level` sits on the known scale `scale` (0 is the lowest), ignoring case; `None` for
+/// an unknown scale or a level not on it. Lets a starting spec order levels seen in several
+/// columns.
+pub fn scale_rank(scale: &str, level: &str) -> Option<usize> {
+    let lower = level.trim().to_lowercase();
+    SCALES
+        .iter()
+        .find(|(name, _)| *name == scale)
+        .and_then(|(_, levels)| levels.iter().position(|l| *l == lower))
+}
+
 pub fn profile_columns(table: &Table) -> Vec<ColumnProfile> {
     table
         .columns

@@ -6,6 +6,7 @@
 //! in the sheet points at the `column = "..."` that asked for it).
 
 mod check;
+pub mod init;
 pub use check::coding_layout;
 mod model;
 
