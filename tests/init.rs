@@ -1,5 +1,5 @@
-//! `impactkit init FILE... > evaluation.toml`: a starting spec that `validate` accepts, for the
-//! sample and for every real platform export in tests/fixtures/real.
+//! `impactkit init FILE... > evaluation.toml`: a starting spec that `validate` accepts and
+//! `report` runs on, for the sample and for every real platform export in tests/fixtures/real.
 
 use std::path::PathBuf;
 
@@ -43,6 +43,17 @@ fn init_and_validate(files: &[PathBuf]) -> String {
     let said = String::from_utf8_lossy(&validate.stdout).to_string()
         + &String::from_utf8_lossy(&validate.stderr);
     assert!(validate.status.success(), "{spec}\n---\n{said}");
+    // And the report runs on it as it stands (distributions and charts; no benefits yet).
+    let report = impactkit()
+        .args(["report", "evaluation.toml", "--quiet", "--out", "out"])
+        .current_dir(dir.path())
+        .output()
+        .unwrap();
+    assert!(
+        report.status.success() && dir.path().join("out/impact-report.md").is_file(),
+        "{}",
+        String::from_utf8_lossy(&report.stderr)
+    );
     spec
 }
 
