@@ -177,7 +177,14 @@ struct AgreementLine {
 pub fn check_template(template: Option<&str>) -> Result<(), minijinja::Error> {
     let mut env = Environment::new();
     env.add_filter("cell", table_cell);
+    env.add_filter("words", source_words);
     env.add_template("report", template.unwrap_or(DEFAULT_TEMPLATE))
+}
+
+/// A source's name as readers see it: `attendee_survey` → "attendee survey" (template filter
+/// `words`).
+fn source_words(name: String) -> String {
+    name.replace('_', " ")
 }
 
 /// Renders the report with `template` (the built-in one when `None`).
@@ -190,6 +197,7 @@ pub fn render(
 ) -> Result<String, minijinja::Error> {
     let mut env = Environment::new();
     env.add_filter("cell", table_cell);
+    env.add_filter("words", source_words);
     env.add_template("report", template.unwrap_or(DEFAULT_TEMPLATE))?;
     let mut context = build_context(spec, published, figures);
     context.comparison = comparison_section(spec, published, baseline_wave);
