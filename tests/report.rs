@@ -54,6 +54,12 @@ fn the_sample_report_writes_the_contract_folder() {
             "sample size {n} missing from the report"
         );
     }
+    // openpyxl: the used rows' "Submitted" run from 2026-02-02 to 2026-03-14; the roster's
+    // "Interview date" from 2026-03-02 to 2026-03-26.
+    assert!(
+        report.contains("| attendee survey | Attendees | survey | 93 | February to March 2026 |")
+    );
+    assert!(report.contains("| attendee interviews | Attendees | coding | 20 | March 2026 |"));
     assert!(dir.path().join("results.json").is_file());
     let csv = std::fs::read_to_string(dir.path().join("tables/benefits.csv")).unwrap();
     let mut lines = csv.lines();

@@ -148,6 +148,7 @@ mod tests {
             codes,
             ledger: vec![],
             changes: vec![],
+            dates: None,
         }
     }
 

@@ -220,6 +220,7 @@ impl SourceReader<'_> {
             layout: table.layout.to_string(),
             respondents: Vec::new(),
             declared_respondents: None,
+            dates: None,
             answers: Vec::new(),
             codes: Vec::new(),
             ledger: Vec::new(),
@@ -515,6 +516,7 @@ impl SourceReader<'_> {
         let mut rows = SheetRows::new(&self.source.name, table);
         let candidates = self.identified(&mut rows, id, "respondent");
         let kept = self.dedupe(&mut rows, candidates);
+        data.dates = response_dates(table, kept.iter().map(|(row, _)| *row));
         let mut unknown: BTreeMap<(usize, String), (u64, String)> = BTreeMap::new();
         for (row, respondent) in &kept {
             rows.push(
@@ -831,6 +833,8 @@ impl SourceReader<'_> {
         let mut rows = SheetRows::new(&name, &table);
         let candidates = self.identified(&mut rows, Some(id), "interviewee");
         let kept = self.dedupe(&mut rows, candidates);
+        // An interview date on the roster dates the interviews.
+        data.dates = response_dates(&table, kept.iter().map(|(row, _)| *row));
         for (row, interviewee) in kept {
             rows.push(
                 &name,
@@ -1113,6 +1117,32 @@ pub fn split_multi(text: &str, sep: &str, options: &[String]) -> Vec<String> {
         pos = end;
     }
     parts
+}
+
+/// The first and last date in the sheet's first column that holds dates (at least nine in ten
+/// of its filled cells, over the rows used), or `None` when no column does.
+fn response_dates<'r>(
+    table: &Table,
+    rows: impl Iterator<Item = &'r RawRow> + Clone,
+) -> Option<(chrono::NaiveDate, chrono::NaiveDate)> {
+    table.columns.iter().find_map(|column| {
+        let mut filled = 0usize;
+        let mut dates = Vec::new();
+        for row in rows.clone() {
+            match table.cell(row, column) {
+                Cell::Date(d) => {
+                    filled += 1;
+                    dates.push(d.date());
+                }
+                cell if !cell.is_blank() => filled += 1,
+                _ => {}
+            }
+        }
+        if dates.len() * 10 < filled * 9 {
+            return None;
+        }
+        Some((*dates.iter().min()?, *dates.iter().max()?))
+    })
 }
 
 #[cfg(test)]

@@ -105,6 +105,9 @@ pub struct SourceData {
     pub codes: Vec<CodedExcerpt>,
     pub ledger: Vec<LedgerEntry>,
     pub changes: Vec<Change>,
+    /// The first and last date of the responses used, from the sheet's first date column
+    /// (a survey platform's timestamp, a "Submitted" column), when it has one.
+    pub dates: Option<(chrono::NaiveDate, chrono::NaiveDate)>,
 }
 
 impl SourceData {

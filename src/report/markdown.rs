@@ -6,6 +6,7 @@
 
 use std::collections::BTreeMap;
 
+use chrono::Datelike;
 use minijinja::value::Serde;
 use minijinja::{Environment, Value};
 use serde::Serialize;
@@ -26,7 +27,7 @@ struct Context {
     confidence_percent: String,
     min_cell: u32,
     findings: Vec<String>,
-    sources: Vec<super::published::SourceOut>,
+    sources: Vec<SourceLine>,
     groups: Vec<GroupLine>,
     benefits: Vec<BenefitLine>,
     benefits_chart: Option<ChartLink>,
@@ -85,6 +86,38 @@ struct QuoteGroup {
 struct QuoteLine {
     text: String,
     attribution: String,
+}
+
+/// A source as the About table shows it.
+#[derive(Serialize)]
+struct SourceLine {
+    source: String,
+    group: String,
+    kind: String,
+    respondents: u64,
+    /// "March to May 2026", or "—" without a date column.
+    dates: String,
+    file: String,
+    sha256: String,
+}
+
+/// "May 2026", "March to May 2026" or "November 2025 to February 2026".
+fn date_range(first: Option<&str>, last: Option<&str>) -> String {
+    let parse =
+        |d: Option<&str>| d.and_then(|d| chrono::NaiveDate::parse_from_str(d, "%Y-%m-%d").ok());
+    match (parse(first), parse(last)) {
+        (Some(a), Some(b)) => {
+            let (month_a, month_b) = (a.format("%B").to_string(), b.format("%B").to_string());
+            if (a.year(), a.month()) == (b.year(), b.month()) {
+                format!("{month_a} {}", a.year())
+            } else if a.year() == b.year() {
+                format!("{month_a} to {month_b} {}", a.year())
+            } else {
+                format!("{month_a} {} to {month_b} {}", a.year(), b.year())
+            }
+        }
+        _ => "—".to_string(),
+    }
 }
 
 #[derive(Serialize)]
@@ -697,7 +730,19 @@ fn build_context(spec: &Spec, p: &Published, figures: &Figures) -> Context {
         confidence_percent,
         min_cell: k,
         findings,
-        sources: p.sources.clone(),
+        sources: p
+            .sources
+            .iter()
+            .map(|s| SourceLine {
+                source: s.source.clone(),
+                group: s.group.clone(),
+                kind: s.kind.clone(),
+                respondents: s.respondents,
+                dates: date_range(s.first_date.as_deref(), s.last_date.as_deref()),
+                file: s.file.clone(),
+                sha256: s.sha256.clone(),
+            })
+            .collect(),
         groups: groups
             .into_iter()
             .map(|(group, (respondents, sources))| GroupLine {
@@ -725,6 +770,23 @@ fn build_context(spec: &Spec, p: &Published, figures: &Figures) -> Context {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn date_ranges_read_as_months() {
+        assert_eq!(
+            date_range(Some("2026-05-02"), Some("2026-05-30")),
+            "May 2026"
+        );
+        assert_eq!(
+            date_range(Some("2026-02-02"), Some("2026-03-14")),
+            "February to March 2026"
+        );
+        assert_eq!(
+            date_range(Some("2025-11-02"), Some("2026-02-14")),
+            "November 2025 to February 2026"
+        );
+        assert_eq!(date_range(None, None), "—");
+    }
 
     #[test]
     fn runs_of_blank_lines_become_one_outside_code() {

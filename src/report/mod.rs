@@ -354,7 +354,9 @@ pub fn write_report_with_progress(
             "file",
             "sheet",
             "sha256",
-            "respondents"
+            "respondents",
+            "first_date",
+            "last_date"
         ]
     );
     table!(

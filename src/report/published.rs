@@ -115,6 +115,9 @@ pub struct SourceOut {
     pub sheet: String,
     pub sha256: String,
     pub respondents: u64,
+    /// The first and last response date (ISO), where the sheet has a date column.
+    pub first_date: Option<String>,
+    pub last_date: Option<String>,
 }
 
 /// `tables/quotes.csv`: excerpts chosen for the report, after the personal-data guard.
@@ -218,6 +221,8 @@ pub fn publish(
                     .cloned()
                     .unwrap_or_default(),
                 respondents: s.respondent_count() as u64,
+                first_date: s.dates.map(|(first, _)| first.to_string()),
+                last_date: s.dates.map(|(_, last)| last.to_string()),
             })
             .collect(),
         quotes,

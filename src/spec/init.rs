@@ -461,7 +461,16 @@ mod tests {
 
     #[test]
     fn strings_are_escaped_for_toml() {
-        assert_eq!(quote("say \"hi\"\\"), "\"say \\\"hi\\\"\\\\\"");
+        for text in [
+            "say \"hi\"\\",
+            "it's",
+            "a\nb",
+            "tab\there",
+            "“curly” — dash",
+        ] {
+            let parsed: toml::Table = toml::from_str(&format!("k = {}", quote(text))).unwrap();
+            assert_eq!(parsed["k"].as_str(), Some(text), "{}", quote(text));
+        }
         assert_eq!(key("agreement"), "agreement");
         assert_eq!(key("my scale"), "\"my scale\"");
     }
