@@ -33,6 +33,8 @@ struct Context {
     benefits_chart: Option<ChartLink>,
     /// Likert charts: how each survey's statements were rated.
     likert_charts: Vec<ChartLink>,
+    /// Survey sources with rated statements but no chart: every figure was too small.
+    likert_hidden: Vec<String>,
     multi_questions: Vec<MultiQuestion>,
     coding_sources: Vec<CodingSection>,
     reliability: Vec<ReliabilityLine>,
@@ -754,6 +756,25 @@ fn build_context(spec: &Spec, p: &Published, figures: &Figures) -> Context {
         benefits,
         benefits_chart: figures.benefits.clone(),
         likert_charts: figures.likert.iter().map(|l| l.chart.clone()).collect(),
+        likert_hidden: spec
+            .sources
+            .iter()
+            .filter(|s| s.kind != SourceKind::Coding)
+            .filter(|s| {
+                s.questions
+                    .iter()
+                    .any(|q| q.effective_kind() == QuestionKind::Likert)
+            })
+            .filter(|s| !figures.likert.iter().any(|l| l.source == s.name))
+            .map(|s| {
+                let n = p
+                    .sources
+                    .iter()
+                    .find(|o| o.source == s.name)
+                    .map_or(0, |o| o.respondents);
+                format!("{} ({n} respondents)", s.name.replace('_', " "))
+            })
+            .collect(),
         multi_questions,
         coding_sources,
         reliability,
