@@ -13,7 +13,7 @@ fn root() -> PathBuf {
 }
 
 fn fixture(rel: &str) -> PathBuf {
-    root().join("../shared/fixtures/real").join(rel)
+    root().join("tests/fixtures/real").join(rel)
 }
 
 #[test]

@@ -1,4 +1,4 @@
-//! Real CSV exports from survey platforms (see `shared/fixtures/real/SOURCES.md`) read through the
+//! Real CSV exports from survey platforms (see `tests/fixtures/real/*/SOURCES.md`) read through the
 //! public ingest API.
 //!
 //! Every expected number here was counted independently of impactkit, with Python's `csv`
@@ -20,11 +20,7 @@ use std::path::PathBuf;
 use impactkit::ingest::{read_workbook, Cell, Format, Limits, SheetSelection, Workbook};
 
 fn fixture(relative: &str) -> PathBuf {
-    PathBuf::from(concat!(
-        env!("CARGO_MANIFEST_DIR"),
-        "/../shared/fixtures/real/"
-    ))
-    .join(relative)
+    PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/real/")).join(relative)
 }
 
 fn read(relative: &str) -> Workbook {

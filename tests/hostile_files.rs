@@ -659,11 +659,11 @@ fn a_password_protected_xls_is_encrypted() {
 
 const GOOGLE_FORMS: &str = concat!(
     env!("CARGO_MANIFEST_DIR"),
-    "/../shared/fixtures/real/forms/rcs2019_english_google_forms.xlsx"
+    "/tests/fixtures/real/forms/rcs2019_english_google_forms.xlsx"
 );
 const CODED_COMMENTS: &str = concat!(
     env!("CARGO_MANIFEST_DIR"),
-    "/../shared/fixtures/real/coding/QualtricsTools_Q5_Coded.xlsx"
+    "/tests/fixtures/real/coding/QualtricsTools_Q5_Coded.xlsx"
 );
 
 #[test]

@@ -388,7 +388,7 @@ fn sample_coder_agreement_matches_sklearn_and_krippendorff() {
 /// Category 1 on 3 of the 5 coded comments.
 #[test]
 fn tallies_on_the_real_likert_and_coded_comment_fixtures() {
-    let fixtures = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../shared/fixtures/real");
+    let fixtures = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/real");
     let dir = tempfile::tempdir().unwrap();
     let text = format!(
         r#"title = "Real fixtures"
