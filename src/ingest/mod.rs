@@ -181,3 +181,25 @@ mod tests {
         assert_eq!(a1(9, 2), "C10");
     }
 }
+
+/// Sheets written out in tests: rows of text cells, `""` for a blank cell.
+#[cfg(test)]
+pub(crate) mod test_support {
+    use super::{Cell, RawRow};
+
+    pub(crate) fn text_row(number: u32, cells: &[&str]) -> RawRow {
+        RawRow {
+            number,
+            cells: cells
+                .iter()
+                .map(|c| {
+                    if c.is_empty() {
+                        Cell::Empty
+                    } else {
+                        Cell::Text(c.to_string())
+                    }
+                })
+                .collect(),
+        }
+    }
+}

@@ -340,21 +340,7 @@ mod tests {
     use super::*;
     use crate::ingest::MergedRange;
 
-    fn text_row(number: u32, cells: &[&str]) -> RawRow {
-        RawRow {
-            number,
-            cells: cells
-                .iter()
-                .map(|c| {
-                    if c.is_empty() {
-                        Cell::Empty
-                    } else {
-                        Cell::Text(c.to_string())
-                    }
-                })
-                .collect(),
-        }
-    }
+    use crate::ingest::test_support::text_row;
 
     #[test]
     fn blank_and_duplicate_headers_are_renamed_and_reported() {

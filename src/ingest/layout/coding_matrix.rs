@@ -123,7 +123,7 @@ fn looks_like_id_header(key: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::ingest::RawRow;
+    use crate::ingest::test_support::text_row;
 
     fn sheet(rows: &[&[&str]]) -> RawSheet {
         RawSheet {
@@ -131,19 +131,7 @@ mod tests {
             rows: rows
                 .iter()
                 .enumerate()
-                .map(|(i, cells)| RawRow {
-                    number: i as u32 + 1,
-                    cells: cells
-                        .iter()
-                        .map(|c| {
-                            if c.is_empty() {
-                                Cell::Empty
-                            } else {
-                                Cell::Text(c.to_string())
-                            }
-                        })
-                        .collect(),
-                })
+                .map(|(i, cells)| text_row(i as u32 + 1, cells))
                 .collect(),
             merged: vec![],
             notes: vec![],

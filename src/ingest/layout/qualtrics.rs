@@ -335,21 +335,7 @@ fn repeated_texts_note(table: &Table, renames: &[ReadNote], row: u32) -> Option<
 mod tests {
     use super::*;
 
-    fn row(number: u32, cells: &[&str]) -> RawRow {
-        RawRow {
-            number,
-            cells: cells
-                .iter()
-                .map(|c| {
-                    if c.is_empty() {
-                        Cell::Empty
-                    } else {
-                        Cell::Text(c.to_string())
-                    }
-                })
-                .collect(),
-        }
-    }
+    use crate::ingest::test_support::text_row as row;
 
     fn sheet(rows: Vec<RawRow>) -> RawSheet {
         RawSheet {

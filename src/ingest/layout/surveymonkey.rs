@@ -240,23 +240,8 @@ fn is_own_column(header: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::ingest::Cell;
 
-    fn row(number: u32, cells: &[&str]) -> RawRow {
-        RawRow {
-            number,
-            cells: cells
-                .iter()
-                .map(|c| {
-                    if c.is_empty() {
-                        Cell::Empty
-                    } else {
-                        Cell::Text(c.to_string())
-                    }
-                })
-                .collect(),
-        }
-    }
+    use crate::ingest::test_support::text_row as row;
 
     fn sheet(rows: Vec<RawRow>) -> RawSheet {
         RawSheet {
