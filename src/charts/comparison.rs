@@ -37,13 +37,7 @@ pub fn comparison_chart(
     caption: &str,
     out_stem: &Path,
 ) -> Result<Chart, ChartError> {
-    let svg_path = super::with_suffix(out_stem, ".svg");
-    if rows.is_empty() {
-        return Err(ChartError::NoBars {
-            path: svg_path,
-            title: title.to_string(),
-        });
-    }
+    let svg_path = super::svg_path_if_any(rows.len(), title, out_stem)?;
     register_fonts()?;
     let current_colour = series_colour(0);
     let mut groups = Vec::with_capacity(rows.len());

@@ -17,11 +17,11 @@ use plotters::style::text_anchor::HPos;
 use plotters::style::{Color, RGBColor, WHITE};
 
 use super::{
-    checked_percent, draw_text, draw_title, line, n_label_words, percent_short, percent_words,
-    register_fonts, text_width, with_suffix, wrap_text, write_figure, Chart, ChartError, Figure,
-    Target, GRID, GROUP_PADDING, INK, LABEL_COLUMN, LABEL_LINE, LABEL_SIZE, LEGEND_ROW, MARGIN,
-    MUTED_INK, NOTE_LINE, PLOT_LEFT, PLOT_RIGHT, ROW_PITCH, RULE, SMALL_SIZE, SUPPRESSED_TEXT,
-    SWATCH, TITLE_LINE, TITLE_SIZE, WIDTH,
+    checked_percent, draw_row_label, draw_text, draw_title, line, n_label_words, percent_short,
+    percent_words, register_fonts, svg_path_if_any, text_width, wrap_text, write_figure, Chart,
+    ChartError, Figure, Target, GRID, GROUP_PADDING, INK, LABEL_COLUMN, LABEL_LINE, LABEL_SIZE,
+    LEGEND_ROW, MARGIN, MUTED_INK, NOTE_LINE, PLOT_LEFT, PLOT_RIGHT, ROW_PITCH, RULE, SMALL_SIZE,
+    SUPPRESSED_TEXT, SWATCH, TITLE_LINE, TITLE_SIZE, WIDTH,
 };
 
 /// One Likert item (a statement people rated on the scale).
@@ -56,13 +56,7 @@ pub fn likert_chart(
     caption: &str,
     out_stem: &Path,
 ) -> Result<Chart, ChartError> {
-    let svg_path = with_suffix(out_stem, ".svg");
-    if items.is_empty() {
-        return Err(ChartError::NoBars {
-            path: svg_path,
-            title: title.to_string(),
-        });
-    }
+    let svg_path = svg_path_if_any(items.len(), title, out_stem)?;
     let scale = Scale::new(levels, neutral, title, &svg_path)?;
     let rows = items
         .iter()
@@ -582,21 +576,7 @@ impl Figure for DivergingBars {
             if index > 0 {
                 root.draw(&line((MARGIN, row.top), (WIDTH - MARGIN, row.top), RULE, 1))?;
             }
-            let label_height = row.label_lines.len() as i32 * LABEL_LINE;
-            let label_top = (row.top + row.bottom - label_height) / 2;
-            for (i, label_line) in row.label_lines.iter().enumerate() {
-                let centre = label_top + i as i32 * LABEL_LINE + LABEL_LINE / 2;
-                draw_text(
-                    root,
-                    label_line,
-                    (MARGIN, centre),
-                    LABEL_SIZE,
-                    false,
-                    &INK,
-                    HPos::Left,
-                    target,
-                )?;
-            }
+            draw_row_label(root, &row.label_lines, (row.top, row.bottom), target)?;
             self.draw_row(root, row, target)?;
             draw_text(
                 root,

@@ -394,6 +394,47 @@ pub(crate) fn with_suffix(out_stem: &Path, suffix: &str) -> PathBuf {
     PathBuf::from(name)
 }
 
+/// The SVG path for `out_stem`, once the chart is known to have something to draw: an empty
+/// chart would read as "nobody said anything", so no bars is [`ChartError::NoBars`].
+pub(crate) fn svg_path_if_any(
+    count: usize,
+    title: &str,
+    out_stem: &Path,
+) -> Result<PathBuf, ChartError> {
+    let svg_path = with_suffix(out_stem, ".svg");
+    if count == 0 {
+        return Err(ChartError::NoBars {
+            path: svg_path,
+            title: title.to_string(),
+        });
+    }
+    Ok(svg_path)
+}
+
+/// Draws a row's wrapped label in the label column, centred between `top` and `bottom`.
+pub(crate) fn draw_row_label<DB: DrawingBackend>(
+    root: &DrawingArea<DB, Shift>,
+    lines: &[String],
+    (top, bottom): (i32, i32),
+    target: Target,
+) -> Result<(), DrawingAreaErrorKind<DB::ErrorType>> {
+    let label_top = (top + bottom - lines.len() as i32 * LABEL_LINE) / 2;
+    for (i, label_line) in lines.iter().enumerate() {
+        let centre = label_top + i as i32 * LABEL_LINE + LABEL_LINE / 2;
+        draw_text(
+            root,
+            label_line,
+            (MARGIN, centre),
+            LABEL_SIZE,
+            false,
+            &INK,
+            HPos::Left,
+            target,
+        )?;
+    }
+    Ok(())
+}
+
 /// Which backend is drawing: the two place text differently around the anchor point.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum Target {
@@ -839,21 +880,12 @@ impl Figure for HorizontalBarsLayout {
                     1,
                 ))?;
             }
-            let label_height = layout.label_lines.len() as i32 * LABEL_LINE;
-            let label_top = (layout.top + layout.bottom - label_height) / 2;
-            for (i, label_line) in layout.label_lines.iter().enumerate() {
-                let centre = label_top + i as i32 * LABEL_LINE + LABEL_LINE / 2;
-                draw_text(
-                    root,
-                    label_line,
-                    (MARGIN, centre),
-                    LABEL_SIZE,
-                    false,
-                    &INK,
-                    HPos::Left,
-                    target,
-                )?;
-            }
+            draw_row_label(
+                root,
+                &layout.label_lines,
+                (layout.top, layout.bottom),
+                target,
+            )?;
             for (row, &centre) in group.rows.iter().zip(&layout.row_centres) {
                 draw_bar(root, row, centre, target)?;
             }

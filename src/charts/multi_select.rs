@@ -41,13 +41,7 @@ pub fn multi_select_chart(
     caption: &str,
     out_stem: &Path,
 ) -> Result<Chart, ChartError> {
-    let svg_path = super::with_suffix(out_stem, ".svg");
-    if bars.is_empty() {
-        return Err(ChartError::NoBars {
-            path: svg_path,
-            title: title.to_string(),
-        });
-    }
+    let svg_path = super::svg_path_if_any(bars.len(), title, out_stem)?;
     register_fonts()?;
 
     let mut checked = Vec::with_capacity(bars.len());
