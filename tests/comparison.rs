@@ -390,3 +390,41 @@ fn the_real_pre_post_export_is_compared_as_pairs() {
     assert!(markdown.contains("## Compared with pre"), "{markdown}");
     assert!(markdown.contains("matched by their id"), "{markdown}");
 }
+
+/// `--baseline` replaces the spec's baseline: a broken one named in the spec is not read.
+#[test]
+fn the_command_line_baseline_replaces_the_specs() {
+    let dir = tempfile::tempdir().unwrap();
+    let sample = root().join("data/sample");
+    for entry in std::fs::read_dir(&sample).unwrap() {
+        let path = entry.unwrap().path();
+        if path.is_file() {
+            std::fs::copy(&path, dir.path().join(path.file_name().unwrap())).unwrap();
+        }
+    }
+    std::fs::write(
+        dir.path().join("wave-2023-benefits.csv"),
+        "not,a,baseline\n",
+    )
+    .unwrap();
+    std::fs::write(dir.path().join("other.csv"), BASELINE).unwrap();
+    impactkit()
+        .args(["report", "evaluation.toml", "--quiet", "--out", "out"])
+        .current_dir(dir.path())
+        .assert()
+        .code(1);
+    impactkit()
+        .args([
+            "report",
+            "evaluation.toml",
+            "--quiet",
+            "--baseline",
+            "other.csv",
+            "--out",
+            "out",
+        ])
+        .current_dir(dir.path())
+        .assert()
+        .success();
+    assert!(dir.path().join("out/tables/comparison.csv").is_file());
+}

@@ -54,8 +54,14 @@ pub fn validate(path: &Path) -> Validation {
     validate_following(path, true)
 }
 
-/// [`validate`]; a baseline that is itself a spec is checked one level deep only, so two
-/// waves naming each other cannot loop.
+/// [`validate`] without reading the spec's baseline: for callers that read the baseline
+/// themselves (the report, which may be given another with `--baseline`), so it is read once.
+pub fn validate_without_baseline(path: &Path) -> Validation {
+    validate_following(path, false)
+}
+
+/// [`validate`]; with `follow_baseline`, the baseline is read and checked too (a baseline that
+/// is itself a spec one level deep only, so two waves naming each other cannot loop).
 fn validate_following(path: &Path, follow_baseline: bool) -> Validation {
     let loaded = match spec::load(path) {
         Ok(loaded) => loaded,
@@ -70,16 +76,14 @@ fn validate_following(path: &Path, follow_baseline: bool) -> Validation {
     let evaluation = load_evaluation(&loaded);
     let mut diagnostics = loaded.diagnostics.clone();
     diagnostics.extend(evaluation.diagnostics.iter().cloned());
-    if let Some(baseline) = &loaded.spec.baseline {
+    if let Some(baseline) = loaded.spec.baseline.as_ref().filter(|_| follow_baseline) {
         let path = loaded.spec.resolve(baseline);
         if path
             .extension()
             .is_some_and(|e| e.eq_ignore_ascii_case("toml"))
         {
-            if follow_baseline {
-                let earlier = validate_following(&path, false);
-                diagnostics.extend(earlier.diagnostics.into_iter().filter(Diagnostic::is_error));
-            }
+            let earlier = validate_following(&path, false);
+            diagnostics.extend(earlier.diagnostics.into_iter().filter(Diagnostic::is_error));
         } else if let Err(problems) = super::baseline::read_baseline(&path, &loaded.spec.limits) {
             diagnostics.extend(problems);
         }

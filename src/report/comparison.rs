@@ -20,7 +20,7 @@ use crate::analysis::suppression::{is_small, proportion_suppression};
 use crate::analysis::tallies::{benefit_tallies, respondent_evidence, BenefitTally};
 use crate::diagnostic::Diagnostic;
 use crate::model::baseline::{Baseline, BaselineFigure, RespondentEvidence};
-use crate::model::validate::validate;
+use crate::model::validate::validate_without_baseline;
 
 /// What became of one benefit × source in the comparison.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -138,7 +138,8 @@ pub const COMPARISON_COLUMNS: [&str; 15] = [
 /// figures, and its respondent-level evidence allows a paired comparison. The spec and its
 /// data are checked as `validate` checks them; any error stops the report.
 pub fn baseline_from_spec(path: &Path) -> Result<Baseline, Vec<Diagnostic>> {
-    let checked = validate(path);
+    // The earlier wave's own baseline plays no part here.
+    let checked = validate_without_baseline(path);
     let (Some(loaded), Some(eval)) = (&checked.spec, &checked.evaluation) else {
         return Err(checked.diagnostics);
     };
@@ -253,8 +254,7 @@ pub fn compare_waves(
         rows.push(row);
     }
     let adjusted = holm(&stats);
-    // Rounded: 1 − 0.95 is 0.050000000000000044 in floating point, and p = 0.05 is no change.
-    let alpha = ((1.0 - confidence) * 1e9).round() / 1e9;
+    let alpha = significance(confidence);
     for (row, p_holm) in rows.iter_mut().zip(adjusted) {
         let Some(p_holm) = p_holm else { continue };
         row.p_holm = Some(p_holm);
@@ -346,4 +346,10 @@ fn paired_row(
         row.record(c);
     }
     (row, stat.map(|c| c.p_value))
+}
+
+/// The threshold an adjusted p-value must be below for a change: 1 − confidence, rounded, since
+/// 1 − 0.95 is 0.050000000000000044 in floating point and p = 0.05 is no change.
+pub fn significance(confidence: f64) -> f64 {
+    ((1.0 - confidence) * 1e9).round() / 1e9
 }

@@ -11,7 +11,7 @@ use minijinja::value::Serde;
 use minijinja::{Environment, Value};
 use serde::Serialize;
 
-use super::figures::{ChartLink, Figures};
+use super::figures::{confidence_words, source_words, ChartLink, Figures};
 use super::published::Published;
 use crate::analysis::publish::Hidden;
 use crate::spec::{QuestionKind, SourceKind, Spec};
@@ -212,14 +212,13 @@ struct AgreementLine {
 pub fn check_template(template: Option<&str>) -> Result<(), minijinja::Error> {
     let mut env = Environment::new();
     env.add_filter("cell", table_cell);
-    env.add_filter("words", source_words);
+    env.add_filter("words", words_filter);
     env.add_template("report", template.unwrap_or(DEFAULT_TEMPLATE))
 }
 
-/// A source's name as readers see it: `attendee_survey` → "attendee survey" (template filter
-/// `words`).
-fn source_words(name: String) -> String {
-    name.replace('_', " ")
+/// The template filter `words`: a source's spec name as readers see it.
+fn words_filter(name: String) -> String {
+    source_words(&name)
 }
 
 /// Renders the report with `template` (the built-in one when `None`).
@@ -232,7 +231,7 @@ pub fn render(
 ) -> Result<String, minijinja::Error> {
     let mut env = Environment::new();
     env.add_filter("cell", table_cell);
-    env.add_filter("words", source_words);
+    env.add_filter("words", words_filter);
     env.add_template("report", template.unwrap_or(DEFAULT_TEMPLATE))?;
     let mut context = build_context(spec, published, figures);
     context.comparison = comparison_section(spec, published, baseline_wave);
@@ -277,7 +276,7 @@ fn comparison_section(
                 unmatched.push(format!(
                     "{} from the {} is in {wave} only",
                     c.label,
-                    c.source.replace('_', " ")
+                    source_words(&c.source)
                 ));
                 continue;
             }
@@ -285,7 +284,7 @@ fn comparison_section(
                 unmatched.push(format!(
                     "{} from the {} is not in {wave}",
                     c.label,
-                    c.source.replace('_', " ")
+                    source_words(&c.source)
                 ));
                 continue;
             }
@@ -315,7 +314,7 @@ fn comparison_section(
             changes.push(format!(
                 "**{}** ({}): {} from {} in {wave_md} to {} in {current_md}, a {} effect (Cohen's h {:.2}).",
                 table_cell(c.label.clone()),
-                table_cell(c.source.replace('_', " ")),
+                table_cell(source_words(&c.source)),
                 if c.outcome == Outcome::ClearIncrease { "up" } else { "down" },
                 side(c.baseline_n, c.baseline_total, c.baseline_percent),
                 side(c.n, c.total, c.percent),
@@ -336,14 +335,14 @@ fn comparison_section(
     Some(ComparisonSection {
         wave,
         current,
-        alpha: format!("{}", ((1.0 - spec.confidence) * 1000.0).round() / 1000.0),
+        alpha: format!("{}", super::comparison::significance(spec.confidence)),
         compared: p.comparison.iter().filter(|c| c.p_holm.is_some()).count(),
         paired: spec.paired,
         unadjusted_only: p
             .comparison
             .iter()
             .filter(|c| {
-                let alpha = ((1.0 - spec.confidence) * 1e9).round() / 1e9;
+                let alpha = super::comparison::significance(spec.confidence);
                 c.p_value.is_some_and(|p| p < alpha) && c.p_holm.is_some_and(|p| p >= alpha)
             })
             .count(),
@@ -440,7 +439,7 @@ fn n_of_n(n: Option<u64>, total: Option<u64>, k: u32, hidden: Option<Hidden>) ->
 
 fn build_context(spec: &Spec, p: &Published, figures: &Figures) -> Context {
     let k = spec.privacy.min_cell;
-    let confidence_percent = format!("{}", (spec.confidence * 100.0 * 10.0).round() / 10.0);
+    let confidence_percent = confidence_words(spec.confidence);
     let benefits: Vec<BenefitLine> = p
         .benefits
         .iter()
@@ -467,16 +466,15 @@ fn build_context(spec: &Spec, p: &Published, figures: &Figures) -> Context {
             .iter()
             .filter(|r| r.benefit == b.benefit)
             .map(|r| match (r.n, r.total, r.percent) {
-                (Some(n), Some(t), Some(pc)) => format!(
-                    "{n} of {t} in the {} ({pc:.0}%)",
-                    r.source.replace('_', " ")
-                ),
+                (Some(n), Some(t), Some(pc)) => {
+                    format!("{n} of {t} in the {} ({pc:.0}%)", source_words(&r.source))
+                }
                 (_, Some(t), _) => format!(
                     "{} in the {}",
                     n_of_n(None, Some(t), k, r.hidden),
-                    r.source.replace('_', " ")
+                    source_words(&r.source)
                 ),
-                _ => format!("fewer than {k} in the {}", r.source.replace('_', " ")),
+                _ => format!("fewer than {k} in the {}", source_words(&r.source)),
             })
             .collect();
         findings.push(format!(
@@ -509,7 +507,7 @@ fn build_context(spec: &Spec, p: &Published, figures: &Figures) -> Context {
                 title: q.column.clone(),
                 intro: format!(
                     "From the {} ({}).",
-                    source.name.replace('_', " "),
+                    source_words(&source.name),
                     source.group
                 ),
                 answered: count(answered),
@@ -772,7 +770,7 @@ fn build_context(spec: &Spec, p: &Published, figures: &Figures) -> Context {
                     .iter()
                     .find(|o| o.source == s.name)
                     .map_or(0, |o| o.respondents);
-                format!("{} ({n} respondents)", s.name.replace('_', " "))
+                format!("{} ({n} respondents)", source_words(&s.name))
             })
             .collect(),
         multi_questions,

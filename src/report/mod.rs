@@ -18,7 +18,7 @@ use std::path::{Path, PathBuf};
 use sha2::{Digest, Sha256};
 
 use crate::diagnostic::Diagnostic;
-use crate::model::validate::validate;
+use crate::model::validate::validate_without_baseline;
 use crate::spec_path;
 use published::Published;
 
@@ -142,7 +142,8 @@ pub fn write_report_with_progress(
     progress: &mut dyn FnMut(Step),
 ) -> Result<ReportOutput, ReportError> {
     progress(Step::Reading);
-    let checked = validate(spec_path);
+    // The baseline is read below, once, whichever one is used.
+    let checked = validate_without_baseline(spec_path);
     let (Some(loaded), Some(eval)) = (&checked.spec, &checked.evaluation) else {
         return Err(ReportError::Invalid(checked.diagnostics));
     };
