@@ -324,15 +324,22 @@ fn comparison_chart_of(
                     _ => None,
                 };
                 ChangeRow {
-                    label: format!("{} ({})", c.label, source_words(&c.source)),
+                    // The reading goes with the label, where there is room for it; the end
+                    // of the row has room only for the difference.
+                    label: format!(
+                        "{} ({}): {}",
+                        c.label,
+                        source_words(&c.source),
+                        c.outcome.words()
+                    ),
                     baseline: c.baseline_percent,
                     baseline_interval,
                     current: c.percent,
                     current_interval: current.and_then(|b| b.ci_low.zip(b.ci_high)),
                     end_label: match c.difference {
                         // One decimal, as in the table; never "-0.0".
-                        Some(d) => format!("{:+.1} points: {}", d + 0.0, c.outcome.words()),
-                        None => c.outcome.words().to_string(),
+                        Some(d) => format!("{:+.1} points", d + 0.0),
+                        None => "not compared".to_string(),
                     },
                 }
             })
