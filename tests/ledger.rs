@@ -25,9 +25,14 @@ fn load(dir: &Path, spec_text: &str) -> Evaluation {
 /// Each (file, sheet) row from 1 to the last row in the ledger appears exactly once (for
 /// CSV: each record once).
 fn assert_every_row_once(eval: &Evaluation) {
-    for source in &eval.sources {
+    let ledgers = eval
+        .sources
+        .iter()
+        .map(|s| (s.name.as_str(), &s.ledger))
+        .chain(eval.registers.iter().map(|r| (r.name.as_str(), &r.ledger)));
+    for (name, ledger) in ledgers {
         let mut per_sheet: BTreeMap<(&str, &str), Vec<(u32, u32)>> = BTreeMap::new();
-        for e in &source.ledger {
+        for e in ledger {
             per_sheet
                 .entry((e.file.as_str(), e.sheet.as_str()))
                 .or_default()
@@ -39,20 +44,14 @@ fn assert_every_row_once(eval: &Evaluation) {
                 // CSV rows are records, numbered by the line they start on; a quoted field
                 // may span lines, so line numbers have gaps. Each record appears once.
                 let starts: std::collections::BTreeSet<u32> = ranges.iter().map(|r| r.0).collect();
-                assert_eq!(
-                    starts.len(),
-                    ranges.len(),
-                    "{}: {file}: a record twice",
-                    source.name
-                );
+                assert_eq!(starts.len(), ranges.len(), "{name}: {file}: a record twice");
                 continue;
             }
             let mut next = 1;
             for (first, last) in ranges {
                 assert_eq!(
                     first, next,
-                    "{}: {file} {sheet}: row {next} unaccounted or counted twice",
-                    source.name
+                    "{name}: {file} {sheet}: row {next} unaccounted or counted twice"
                 );
                 next = last + 1;
             }
@@ -269,6 +268,17 @@ fn every_row_of_the_sample_is_accounted_for() {
         ("staff_survey", 1, 6, 0, 6),
         ("stakeholder_interviews", 1, 7, 0, 7),
     ];
+    // The registers: every row of each sheet is in its ledger once (checked above); the
+    // register's one row with no date is the only one left out at reading.
+    let register = &eval.registers[0];
+    assert_eq!(register.name, "attendance_register");
+    let excluded: Vec<_> = register
+        .ledger
+        .iter()
+        .filter(|e| e.outcome == Outcome::Excluded)
+        .collect();
+    assert_eq!(excluded.len(), 1, "{excluded:#?}");
+    assert_eq!(excluded[0].reason.as_deref(), Some("no session date"));
     for (name, header, used, excluded, respondents) in expected {
         assert_eq!(
             outcome_count(&eval, name, Outcome::Header),
@@ -303,9 +313,16 @@ fn every_row_of_the_sample_is_accounted_for() {
 
     // The tidy tables have a row per fact.
     use impactkit::model::frames;
+    // The session feedback forms: one per line of the CSV under its header (no comment in it
+    // spans lines), counted from the file itself.
+    let feedback_forms = std::fs::read_to_string(spec_path.with_file_name("session_feedback.csv"))
+        .unwrap()
+        .lines()
+        .count()
+        - 1;
     assert_eq!(
         frames::respondents(&eval).unwrap().height(),
-        93 + 20 + 13 + 6 + 7
+        93 + 20 + 13 + 6 + 7 + feedback_forms
     );
     let codes = frames::codes(&eval).unwrap();
     let interview_codes = eval.source("attendee_interviews").unwrap().codes.len();

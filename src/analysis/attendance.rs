@@ -17,34 +17,13 @@ use chrono::{Datelike, Months, NaiveDate};
 
 use super::periods::Period;
 
-/// One row of an attendance register.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Attendance {
-    pub date: NaiveDate,
-    pub locality: String,
-    /// A pseudonymous id, the same for one woman across sessions.
-    pub attendee: String,
-    pub referral: Option<String>,
-    /// Date of secondary diagnosis, where known.
-    pub diagnosed: Option<NaiveDate>,
-    /// The register row, for the row ledger.
-    pub row: u32,
-}
-
-/// One row of a session log.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Session {
-    pub date: NaiveDate,
-    pub locality: String,
-    pub topic: Option<String>,
-    pub speaker: Option<String>,
-    pub went_ahead: bool,
-    pub row: u32,
-}
+pub use crate::model::registers::{Attendance, Session};
 
 /// A register row left out of the figures, and why.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Excluded {
+    /// The register's source name.
+    pub source: String,
     pub row: u32,
     pub reason: &'static str,
 }
@@ -103,11 +82,13 @@ pub fn clean_register(
         let session = (a.date, a.locality.as_str());
         if cancelled.contains(&session) && !held.contains(&session) {
             excluded.push(Excluded {
+                source: a.source.clone(),
                 row: a.row,
                 reason: "the session log says this session did not go ahead",
             });
         } else if !seen.insert((a.date, a.locality.as_str(), a.attendee.as_str())) {
             excluded.push(Excluded {
+                source: a.source.clone(),
                 row: a.row,
                 reason: "the same attendee recorded twice at one session",
             });
@@ -139,7 +120,7 @@ pub fn summarise(
     let mut first: BTreeMap<&str, &Attendance> = BTreeMap::new();
     for a in register {
         let entry = first.entry(a.attendee.as_str()).or_insert(a);
-        if (a.date, a.row) < (entry.date, entry.row) {
+        if (a.date, &a.source, a.row) < (entry.date, &entry.source, entry.row) {
             *entry = a;
         }
     }
@@ -305,6 +286,7 @@ mod tests {
 
     fn a(row: u32, date: NaiveDate, locality: &str, who: &str) -> Attendance {
         Attendance {
+            source: "register".to_string(),
             date,
             locality: locality.to_string(),
             attendee: who.to_string(),
@@ -316,6 +298,7 @@ mod tests {
 
     fn s(row: u32, date: NaiveDate, locality: &str, topic: &str, went_ahead: bool) -> Session {
         Session {
+            source: "log".to_string(),
             date,
             locality: locality.to_string(),
             topic: Some(topic.to_string()),
@@ -361,10 +344,12 @@ mod tests {
             excluded,
             [
                 Excluded {
+                    source: "register".to_string(),
                     row: 6,
                     reason: "the same attendee recorded twice at one session"
                 },
                 Excluded {
+                    source: "register".to_string(),
                     row: 8,
                     reason: "the session log says this session did not go ahead"
                 },

@@ -129,6 +129,9 @@ fn contributions<'a>(
             let contributions = match data.kind {
                 SourceKind::Survey => survey_contributions(spec, data, &rules),
                 SourceKind::Coding => coding_contributions(data, &rules),
+                // Registers are not read into `eval.sources`, and the spec check stops a
+                // benefit from naming one.
+                SourceKind::Attendance | SourceKind::Sessions => continue,
             };
             out.push((benefit, data, contributions));
         }

@@ -33,6 +33,37 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         }
         writeln!(out, "{line}")?;
     }
+    for register in validation
+        .evaluation
+        .iter()
+        .flat_map(|e| e.registers.iter())
+    {
+        let l = impactkit::model::ledger::summarise(&register.ledger);
+        let what = match register.kind {
+            impactkit::spec::SourceKind::Attendance => {
+                format!("{} attendances", register.attendances.len())
+            }
+            _ => format!("{} sessions", register.sessions.len()),
+        };
+        let mut line = format!(
+            "{} ({} register): {what}; {} rows read: {} header, {} used, {} excluded",
+            register.name,
+            register.kind.name(),
+            l.rows_read,
+            l.header,
+            l.used,
+            l.excluded
+        );
+        if !l.reasons.is_empty() {
+            let reasons: Vec<String> = l
+                .reasons
+                .iter()
+                .map(|(reason, n)| format!("{n} {reason}"))
+                .collect();
+            line.push_str(&format!(" ({})", reasons.join(", ")));
+        }
+        writeln!(out, "{line}")?;
+    }
     let (errors, warnings) = (validation.errors(), validation.warnings());
     writeln!(
         out,

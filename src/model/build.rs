@@ -23,6 +23,7 @@ use crate::spec_path;
 pub fn load_evaluation(loaded: &LoadedSpec) -> Evaluation {
     let mut diagnostics = Vec::new();
     let mut sources = Vec::new();
+    let mut registers = Vec::new();
     for (i, source) in loaded.spec.sources.iter().enumerate() {
         let mut reader = SourceReader {
             loaded,
@@ -30,6 +31,7 @@ pub fn load_evaluation(loaded: &LoadedSpec) -> Evaluation {
             index: i,
             source,
             diagnostics: &mut diagnostics,
+            registers: &mut registers,
         };
         if let Some(data) = reader.read() {
             sources.push(data);
@@ -37,27 +39,29 @@ pub fn load_evaluation(loaded: &LoadedSpec) -> Evaluation {
     }
     Evaluation {
         sources,
+        registers,
         diagnostics,
     }
 }
 
-struct SourceReader<'a> {
+pub(super) struct SourceReader<'a> {
     loaded: &'a LoadedSpec,
     spec: &'a Spec,
-    index: usize,
-    source: &'a Source,
-    diagnostics: &'a mut Vec<Diagnostic>,
+    pub(super) index: usize,
+    pub(super) source: &'a Source,
+    pub(super) diagnostics: &'a mut Vec<Diagnostic>,
+    registers: &'a mut Vec<super::registers::RegisterData>,
 }
 
 /// The ledger and respondent bookkeeping of one sheet.
-struct SheetRows<'t> {
+pub(super) struct SheetRows<'t> {
     table: &'t Table,
-    ledger: Vec<LedgerEntry>,
+    pub(super) ledger: Vec<LedgerEntry>,
 }
 
 impl<'t> SheetRows<'t> {
     /// Starts the ledger of `table`: blank rows before the header, the header itself.
-    fn new(source: &str, table: &'t Table) -> SheetRows<'t> {
+    pub(super) fn new(source: &str, table: &'t Table) -> SheetRows<'t> {
         let mut rows = SheetRows {
             table,
             ledger: Vec::new(),
@@ -104,7 +108,7 @@ impl<'t> SheetRows<'t> {
         }
     }
 
-    fn push(
+    pub(super) fn push(
         &mut self,
         source: &str,
         row: u32,
@@ -128,7 +132,7 @@ impl<'t> SheetRows<'t> {
     /// The rows under the header that hold something. Blank rows (and, in a workbook, the
     /// rows the file skips) and rows the layout knows are not responses go into the ledger as
     /// excluded.
-    fn non_blank(&mut self, source: &str) -> Vec<&'t RawRow> {
+    pub(super) fn non_blank(&mut self, source: &str) -> Vec<&'t RawRow> {
         let mut kept = Vec::new();
         let mut previous = self.table.header_end;
         for row in &self.table.rows {
@@ -232,6 +236,11 @@ impl SourceReader<'_> {
                 LayoutName::Matrix => self.read_matrix(&table, &mut data),
                 _ => self.read_long(&table, &workbook, &mut data),
             },
+            SourceKind::Attendance | SourceKind::Sessions => {
+                let register = self.read_register(&table);
+                self.registers.push(register);
+                return None;
+            }
         }
         Some(data)
     }
@@ -322,7 +331,7 @@ impl SourceReader<'_> {
     }
 
     /// Finds a column the spec names, or reports it with the closest headers.
-    fn column<'t>(
+    pub(super) fn column<'t>(
         &mut self,
         table: &'t Table,
         name: &str,
@@ -944,7 +953,7 @@ impl SourceReader<'_> {
 }
 
 /// `C7` in a workbook, `line 7, column C` in CSV.
-fn cell_ref(table: &Table, row: u32, column: &Column) -> String {
+pub(super) fn cell_ref(table: &Table, row: u32, column: &Column) -> String {
     if table.has_cells() {
         crate::ingest::a1(row.saturating_sub(1), column.index)
     } else {

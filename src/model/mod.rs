@@ -10,6 +10,7 @@ pub mod baseline;
 mod build;
 pub mod frames;
 pub mod ledger;
+pub mod registers;
 pub mod validate;
 
 use std::collections::BTreeMap;
@@ -128,6 +129,8 @@ impl SourceData {
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct Evaluation {
     pub sources: Vec<SourceData>,
+    /// Attendance registers and session logs, for the half-yearly summary.
+    pub registers: Vec<registers::RegisterData>,
     pub diagnostics: Vec<Diagnostic>,
 }
 

@@ -139,7 +139,7 @@ pub fn draw(
         figures.benefits = Some(link(chart, "benefits", title));
     }
 
-    for source in spec.sources.iter().filter(|s| s.kind != SourceKind::Coding) {
+    for source in spec.sources.iter().filter(|s| s.kind == SourceKind::Survey) {
         // One chart per scale, its statements in spec order.
         let mut scales: Vec<&str> = Vec::new();
         for q in &source.questions {

@@ -757,7 +757,7 @@ fn build_context(spec: &Spec, p: &Published, figures: &Figures) -> Context {
         likert_hidden: spec
             .sources
             .iter()
-            .filter(|s| s.kind != SourceKind::Coding)
+            .filter(|s| s.kind == SourceKind::Survey)
             .filter(|s| {
                 s.questions
                     .iter()

@@ -47,6 +47,7 @@ pub(super) fn check(
     for (i, scale) in spec.reliability.iter().enumerate() {
         out.reliability(spec, i, scale);
     }
+    out.summary(spec);
     out.out
 }
 
@@ -199,13 +200,10 @@ impl Checker<'_> {
             "add file = \"<path of the export, relative to this spec>\"",
         );
         if !has_file {
-            match source.kind {
-                SourceKind::Survey => self.survey_source(spec, i, source),
-                SourceKind::Coding => self.coding_source(i, source),
-            }
+            self.kind_keys(spec, i, source);
             return;
         }
-        if source.group.trim().is_empty() {
+        if source.group.trim().is_empty() && !source.kind.is_register() {
             self.error(
                 at("group"),
                 format!("source \"{}\" has an empty group", source.name),
@@ -241,9 +239,210 @@ impl Checker<'_> {
                 help,
             );
         }
+        self.kind_keys(spec, i, source);
+    }
+
+    fn kind_keys(&mut self, spec: &Spec, i: usize, source: &Source) {
         match source.kind {
             SourceKind::Survey => self.survey_source(spec, i, source),
             SourceKind::Coding => self.coding_source(i, source),
+            SourceKind::Attendance | SourceKind::Sessions => self.register_source(i, source),
+        }
+        if !source.kind.is_register() {
+            for (key, value) in source.register_columns() {
+                if value.is_some() {
+                    self.error(
+                        spec_path!["sources", i, key],
+                        format!(
+                            "`{key}` is for registers, but \"{}\" is a {} source",
+                            source.name,
+                            source.kind.name()
+                        ),
+                        "add kind = \"attendance\" or kind = \"sessions\" if this file is a register; a feedback form's date and locality are attributes",
+                    );
+                }
+            }
+        }
+    }
+
+    /// An attendance register or session log: which columns hold which field.
+    fn register_source(&mut self, i: usize, source: &Source) {
+        let at = |key: &str| spec_path!["sources", i, key];
+        let attendance = source.kind == SourceKind::Attendance;
+        let what = format!("{} source \"{}\"", source.kind.name(), source.name);
+        self.required(
+            at("date"),
+            source.date.as_deref().is_some_and(|c| !c.trim().is_empty()),
+            &what,
+            "add date = \"<the header of the session date column>\"",
+        );
+        self.required(
+            at("locality"),
+            source
+                .locality
+                .as_deref()
+                .is_some_and(|c| !c.trim().is_empty()),
+            &what,
+            "add locality = \"<the header of the group or locality column>\"",
+        );
+        if attendance {
+            self.required(
+                at("attendee"),
+                source
+                    .attendee
+                    .as_deref()
+                    .is_some_and(|c| !c.trim().is_empty()),
+                &what,
+                "add attendee = \"<the header of the attendee id column>\"",
+            );
+        }
+        let (wrong, other): (&[&str], &str) = if attendance {
+            (&["topic", "speaker", "held"], "sessions")
+        } else {
+            (&["attendee", "referral", "diagnosed"], "attendance")
+        };
+        for (key, value) in source.register_columns() {
+            if value.is_some() && wrong.contains(&key) {
+                self.error(
+                    at(key),
+                    format!(
+                        "`{key}` is for {other} sources, but \"{}\" is a {} source",
+                        source.name,
+                        source.kind.name()
+                    ),
+                    format!("move it to the {other} source, or remove it"),
+                );
+            }
+        }
+        let survey_or_coding = [
+            ("questions", !source.questions.is_empty()),
+            ("codes", !source.codes.is_empty()),
+            ("code", source.code.is_some()),
+            ("excerpt", source.excerpt.is_some()),
+            ("coder", source.coder.is_some()),
+            ("quote", source.quote.is_some()),
+            ("respondents", source.respondents.is_some()),
+            ("roster", source.roster.is_some()),
+            ("id", source.id.is_some()),
+            ("attributes", !source.attributes.is_empty()),
+        ];
+        for (key, set) in survey_or_coding {
+            if set {
+                self.error(
+                    at(key),
+                    format!(
+                        "`{key}` is for surveys and interview codes, but \"{}\" is a register",
+                        source.name
+                    ),
+                    "a register names its columns with date, locality, attendee, referral, diagnosed (attendance) or date, locality, topic, speaker, held (sessions)",
+                );
+            }
+        }
+        if !matches!(source.layout, LayoutName::Auto | LayoutName::Plain) {
+            self.error(
+                at("layout"),
+                format!(
+                    "a register is read with one header row, not the {} layout",
+                    source.layout.name()
+                ),
+                "remove layout, or write layout = \"plain\"",
+            );
+        }
+    }
+
+    /// `[summary]`: the feedback source and its questions exist and fit.
+    fn summary(&mut self, spec: &Spec) {
+        let settings = &spec.summary;
+        let Some(name) = &settings.feedback else {
+            for key in ["requests", "comments"] {
+                let set = match key {
+                    "requests" => settings.requests.is_some(),
+                    _ => settings.comments.is_some(),
+                };
+                if set {
+                    self.error(
+                        spec_path!["summary", key],
+                        format!("[summary] {key} names a question, but no feedback source"),
+                        "add feedback = \"<the survey source of session feedback forms>\"",
+                    );
+                }
+            }
+            return;
+        };
+        let Some(source) = spec.sources.iter().find(|s| &s.name == name) else {
+            let help = match did_you_mean(name, spec.sources.iter().map(|s| s.name.as_str())) {
+                Some(best) => format!("did you mean \"{best}\"?"),
+                None => "name a survey source of this spec".to_string(),
+            };
+            self.error(
+                spec_path!["summary", "feedback"],
+                format!("there is no source named \"{name}\""),
+                help,
+            );
+            return;
+        };
+        if source.kind != SourceKind::Survey {
+            self.error(
+                spec_path!["summary", "feedback"],
+                format!(
+                    "feedback forms are a survey, but \"{name}\" is a {} source",
+                    source.kind.name()
+                ),
+                "name the survey source of session feedback forms",
+            );
+            return;
+        }
+        for attribute in ["locality", "date"] {
+            if !source.attributes.contains_key(attribute) {
+                self.error(
+                    spec_path!["summary", "feedback"],
+                    format!(
+                        "the feedback source \"{name}\" has no `{attribute}` attribute, so its forms cannot be matched to a group and period"
+                    ),
+                    format!(
+                        "add {attribute} = \"<its column>\" to the attributes of source \"{name}\""
+                    ),
+                );
+            }
+        }
+        for (key, wanted) in [
+            ("requests", QuestionKind::Multi),
+            ("comments", QuestionKind::Text),
+        ] {
+            let question = match key {
+                "requests" => settings.requests.as_deref(),
+                _ => settings.comments.as_deref(),
+            };
+            let Some(question) = question else { continue };
+            match source.questions.iter().find(|q| q.name == question) {
+                None => {
+                    let help = match did_you_mean(
+                        question,
+                        source.questions.iter().map(|q| q.name.as_str()),
+                    ) {
+                        Some(best) => format!("did you mean \"{best}\"?"),
+                        None => format!("name a question of source \"{name}\""),
+                    };
+                    self.error(
+                        spec_path!["summary", key],
+                        format!("source \"{name}\" has no question named \"{question}\""),
+                        help,
+                    );
+                }
+                Some(q) if q.effective_kind() != wanted => self.error(
+                    spec_path!["summary", key],
+                    format!(
+                        "[summary] {key} should be a {} question, but \"{question}\" is {}",
+                        wanted.name(),
+                        q.effective_kind().name()
+                    ),
+                    match key {
+                        "requests" => "name the multi-select question of topics asked for",
+                        _ => "name the free-text question of comments",
+                    },
+                ),
+                Some(_) => {}
+            }
         }
     }
 
@@ -633,6 +832,16 @@ impl Checker<'_> {
                             }
                         }
                     }
+                }
+                SourceKind::Attendance | SourceKind::Sessions => {
+                    self.error(
+                        eat("source"),
+                        format!(
+                            "\"{}\" is a register: it feeds the half-yearly summary, not benefits",
+                            source.name
+                        ),
+                        "name a survey or coding source",
+                    );
                 }
                 SourceKind::Coding => {
                     if evidence.question.is_some() || evidence.answer.is_some() {

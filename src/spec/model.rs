@@ -50,6 +50,9 @@ pub struct Spec {
     /// McNemar's exact test. Needs the baseline as the earlier wave's spec.
     #[serde(default)]
     pub paired: bool,
+    /// What the half-yearly summary reads beside the registers.
+    #[serde(default)]
+    pub summary: SummarySettings,
     /// The folder the spec file is in; relative paths resolve against it. Set by the loader.
     #[serde(skip)]
     pub base_dir: PathBuf,
@@ -119,6 +122,21 @@ impl Default for ReportSettings {
     }
 }
 
+/// The half-yearly summary's feedback forms: a survey source whose attributes include
+/// `locality` and `date` (the session the form is about).
+#[derive(Debug, Clone, Default, Deserialize)]
+pub struct SummarySettings {
+    /// The survey source of session feedback forms.
+    #[serde(default)]
+    pub feedback: Option<String>,
+    /// Its multi-select question of topics the women would like covered next.
+    #[serde(default)]
+    pub requests: Option<String>,
+    /// Its free-text question to quote from (through the personal-data guard).
+    #[serde(default)]
+    pub comments: Option<String>,
+}
+
 /// An ordered answer scale such as agreement.
 #[derive(Debug, Clone, Deserialize)]
 pub struct Scale {
@@ -144,6 +162,26 @@ pub enum SourceKind {
     #[default]
     Survey,
     Coding,
+    /// An attendance register: one row per person per session.
+    Attendance,
+    /// A session log: one row per session planned, with its topic and speaker.
+    Sessions,
+}
+
+impl SourceKind {
+    /// Registers feed the half-yearly summary, not the benefit tallies.
+    pub fn is_register(self) -> bool {
+        matches!(self, SourceKind::Attendance | SourceKind::Sessions)
+    }
+
+    pub fn name(self) -> &'static str {
+        match self {
+            SourceKind::Survey => "survey",
+            SourceKind::Coding => "coding",
+            SourceKind::Attendance => "attendance",
+            SourceKind::Sessions => "sessions",
+        }
+    }
 }
 
 /// How a sheet is laid out. Survey layouts name the export's platform; coding layouts say how
@@ -247,6 +285,47 @@ pub struct Source {
     /// Matrix coding: the code columns (all other columns are id, attributes or excerpt).
     #[serde(default)]
     pub codes: Vec<String>,
+    // Registers (attendance and sessions): the columns of each field.
+    /// The session's date.
+    #[serde(default)]
+    pub date: Option<String>,
+    /// The group or locality the session belongs to.
+    #[serde(default)]
+    pub locality: Option<String>,
+    /// Attendance: the attendee's pseudonymous id.
+    #[serde(default)]
+    pub attendee: Option<String>,
+    /// Attendance: how the attendee was referred (optional).
+    #[serde(default)]
+    pub referral: Option<String>,
+    /// Attendance: the date of secondary diagnosis (optional).
+    #[serde(default)]
+    pub diagnosed: Option<String>,
+    /// Sessions: the topic (optional).
+    #[serde(default)]
+    pub topic: Option<String>,
+    /// Sessions: the speaker's role (optional).
+    #[serde(default)]
+    pub speaker: Option<String>,
+    /// Sessions: whether it went ahead ("Yes"/"No", "held"/"cancelled"; optional, else all did).
+    #[serde(default)]
+    pub held: Option<String>,
+}
+
+impl Source {
+    /// The register column keys and their values, in the order the spec documents them.
+    pub fn register_columns(&self) -> [(&'static str, Option<&str>); 8] {
+        [
+            ("date", self.date.as_deref()),
+            ("locality", self.locality.as_deref()),
+            ("attendee", self.attendee.as_deref()),
+            ("referral", self.referral.as_deref()),
+            ("diagnosed", self.diagnosed.as_deref()),
+            ("topic", self.topic.as_deref()),
+            ("speaker", self.speaker.as_deref()),
+            ("held", self.held.as_deref()),
+        ]
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
@@ -368,8 +447,10 @@ pub(crate) fn known_keys(context: &str) -> &'static [&'static str] {
             "baseline",
             "baseline_wave",
             "paired",
+            "summary",
         ],
         "report" => &["quotes_per_code"],
+        "summary" => &["feedback", "requests", "comments"],
         "reliability.#" => &["name", "source", "items", "reverse"],
         "privacy" => &["min_cell", "names"],
         "limits" => &[
@@ -400,6 +481,14 @@ pub(crate) fn known_keys(context: &str) -> &'static [&'static str] {
             "respondents",
             "roster",
             "codes",
+            "date",
+            "locality",
+            "attendee",
+            "referral",
+            "diagnosed",
+            "topic",
+            "speaker",
+            "held",
         ],
         "sources.#.questions.#" => &["name", "column", "scale", "multi", "options", "kind"],
         "sources.#.roster" => &["sheet", "id", "attributes"],
