@@ -24,10 +24,16 @@
 //! Output is byte-for-byte identical for the same options: the random numbers come from one
 //! seeded ChaCha8 generator, workbook creation dates are fixed, nothing iterates a hash map.
 //! Only the attendee survey is drawn at random; the interviews and the small staff,
-//! facilitator and healthcare-professional surveys are written out by hand below.
+//! facilitator and healthcare-professional surveys are written out by hand below. The
+//! registers for the half-yearly summary (attendance, session log, feedback forms) are drawn
+//! from a generator of their own in `make_sample/registers.rs`, so they and the survey can
+//! change without each other.
 //!
 //! `data/sample/evaluation.toml` (hand-written) describes these files to impactkit, and
 //! `data/sample/README.md` describes each file for people.
+
+#[path = "make_sample/registers.rs"]
+mod registers;
 
 use std::collections::BTreeSet;
 use std::error::Error;
@@ -139,6 +145,9 @@ fn run(options: &Options) -> AnyResult<()> {
         write_staff_survey(&options.out)?,
         write_stakeholder_interviews(&options.out)?,
     ];
+    let written = written
+        .into_iter()
+        .chain(registers::write_registers(&options.out)?);
     for path in written {
         println!("wrote {}", path.display());
     }

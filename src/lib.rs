@@ -4,7 +4,8 @@
 //!
 //! The pipeline runs one way, one module per stage:
 //! [`spec`] (the evaluation described in TOML) → [`ingest`] (files to sheets of cells, safely)
-//! → [`model`] (tidy tables and the row ledger).
+//! → [`model`] (tidy tables and the row ledger) → [`analysis`] → [`charts`] and [`report`]
+//! (the impact report) or [`summary`] (the half-yearly summary for NHS partners).
 //!
 //! ```
 //! use std::path::Path;
@@ -27,3 +28,4 @@ pub mod limits;
 pub mod model;
 pub mod report;
 pub mod spec;
+pub mod summary;

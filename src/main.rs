@@ -20,6 +20,8 @@ struct Cli {
 enum Command {
     /// Write the impact report: Markdown, tables (CSV and Parquet) and results.json.
     Report(cmd::report::Args),
+    /// Write the half-yearly summary for NHS partners from registers and feedback forms.
+    Summary(cmd::summary::Args),
     /// Check a spec and every file it names; list every problem with its location.
     Validate(cmd::validate::Args),
     /// Describe an export: sheets, layout, header rows, responses, each column's kind.
@@ -32,6 +34,7 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
         Command::Report(args) => cmd::report::run(args),
+        Command::Summary(args) => cmd::summary::run(args),
         Command::Validate(args) => cmd::validate::run(args),
         Command::Inspect(args) => cmd::inspect::run(args),
         Command::Init(args) => cmd::init::run(args),

@@ -18,12 +18,14 @@ pub mod benefits;
 pub mod codes;
 pub mod comparison;
 pub mod likert;
+pub mod months;
 pub mod multi_select;
 
 pub use benefits::{benefit_chart, BenefitBar};
 pub use codes::{code_chart, CodeBar};
 pub use comparison::{comparison_chart, ChangeRow};
 pub use likert::{likert_chart, LikertItem};
+pub use months::{months_chart, MonthBar};
 pub use multi_select::{multi_select_chart, OptionBar};
 
 use std::ffi::OsString;
@@ -320,16 +322,16 @@ pub(crate) fn series_colour(index: usize) -> RGBColor {
     SERIES_COLOURS[index % SERIES_COLOURS.len()]
 }
 
-const INK: RGBColor = RGBColor(0x1A, 0x1A, 0x1A);
-const MUTED_INK: RGBColor = RGBColor(0x4D, 0x4D, 0x4D);
-const GRID: RGBColor = RGBColor(0xD9, 0xD9, 0xD9);
+pub(crate) const INK: RGBColor = RGBColor(0x1A, 0x1A, 0x1A);
+pub(crate) const MUTED_INK: RGBColor = RGBColor(0x4D, 0x4D, 0x4D);
+pub(crate) const GRID: RGBColor = RGBColor(0xD9, 0xD9, 0xD9);
 const RULE: RGBColor = RGBColor(0xB3, 0xB3, 0xB3);
 
 /// Type sizes in plotters' units: the glyphs' ascent-to-descent height in PNG pixels. DejaVu's
 /// em is that divided by 1.164, so 28 gives a 24 px em, above the 22 px floor for A4 width.
-const TITLE_SIZE: f64 = 42.0;
-const LABEL_SIZE: f64 = 30.0;
-const SMALL_SIZE: f64 = 28.0;
+pub(crate) const TITLE_SIZE: f64 = 42.0;
+pub(crate) const LABEL_SIZE: f64 = 30.0;
+pub(crate) const SMALL_SIZE: f64 = 28.0;
 const DEJAVU_HEIGHT_PER_EM: f64 = 1.164;
 
 /// The text written in place of a bar whose numbers are too small to publish.
@@ -608,8 +610,8 @@ pub(crate) struct HorizontalBars {
 }
 
 // Geometry in PNG pixels.
-const WIDTH: i32 = 1600;
-const MARGIN: i32 = 48;
+pub(crate) const WIDTH: i32 = 1600;
+pub(crate) const MARGIN: i32 = 48;
 const LABEL_COLUMN: i32 = 540;
 const PLOT_LEFT: i32 = MARGIN + LABEL_COLUMN + 28;
 const END_LABEL_ROOM: i32 = 200;
@@ -617,9 +619,9 @@ const PLOT_RIGHT: i32 = WIDTH - MARGIN - END_LABEL_ROOM;
 const BAR_HEIGHT: i32 = 38;
 const ROW_PITCH: i32 = 48;
 const GROUP_PADDING: i32 = 14;
-const TITLE_LINE: i32 = 50;
+pub(crate) const TITLE_LINE: i32 = 50;
 const LABEL_LINE: i32 = 34;
-const NOTE_LINE: i32 = 36;
+pub(crate) const NOTE_LINE: i32 = 36;
 const LEGEND_ROW: i32 = 44;
 const SWATCH: i32 = 30;
 
@@ -724,7 +726,7 @@ fn percent_x(percent: f64) -> i32 {
 
 /// Draws one line of text with its capitals centred on `centre_y`.
 #[allow(clippy::too_many_arguments)]
-fn draw_text<DB: DrawingBackend>(
+pub(crate) fn draw_text<DB: DrawingBackend>(
     root: &DrawingArea<DB, Shift>,
     content: &str,
     (x, centre_y): (i32, i32),
@@ -767,7 +769,12 @@ fn draw_text<DB: DrawingBackend>(
     Ok(())
 }
 
-fn line(from: (i32, i32), to: (i32, i32), colour: RGBColor, width: u32) -> PathElement<(i32, i32)> {
+pub(crate) fn line(
+    from: (i32, i32),
+    to: (i32, i32),
+    colour: RGBColor,
+    width: u32,
+) -> PathElement<(i32, i32)> {
     let style = ShapeStyle {
         color: colour.to_rgba(),
         filled: false,

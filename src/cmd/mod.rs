@@ -3,4 +3,5 @@
 pub mod init;
 pub mod inspect;
 pub mod report;
+pub mod summary;
 pub mod validate;

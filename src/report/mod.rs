@@ -413,7 +413,7 @@ pub fn write_report_with_progress(
         files.push(html_path);
     }
 
-    let files = move_into_place(&dir, &final_dir, files)?;
+    let files = move_into_place(&dir, &final_dir, &OUTPUTS, files)?;
     Ok(ReportOutput {
         dir: final_dir,
         files,
@@ -423,7 +423,7 @@ pub fn write_report_with_progress(
 }
 
 /// The folder a report is written into before it is moved into place.
-const WORKING_FOLDER: &str = ".impactkit-writing";
+pub(crate) const WORKING_FOLDER: &str = ".impactkit-writing";
 
 /// Everything impactkit writes at the top of a report folder; anything else there (a user's
 /// notes, a Word copy) is left alone.
@@ -435,18 +435,20 @@ const OUTPUTS: [&str; 5] = [
     "impact-report.html",
 ];
 
-/// Replaces the report's outputs in `final_dir` with those in `work`, and returns `files`
+/// Replaces the `outputs` named in `final_dir` with those in `work`, and returns `files`
 /// with their final paths.
-fn move_into_place(
+pub(crate) fn move_into_place(
     work: &Path,
     final_dir: &Path,
+    outputs: &[impl AsRef<str>],
     files: Vec<PathBuf>,
 ) -> Result<Vec<PathBuf>, ReportError> {
     let io = |path: &Path| {
         let path = path.to_path_buf();
         move |source| ReportError::Io { path, source }
     };
-    for name in OUTPUTS {
+    for name in outputs {
+        let name = name.as_ref();
         let (old, new) = (final_dir.join(name), work.join(name));
         if old.is_dir() {
             std::fs::remove_dir_all(&old).map_err(io(&old))?;

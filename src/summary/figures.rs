@@ -1,0 +1,704 @@
+//! The half-yearly summary's figures, computed and then made safe to publish.
+//!
+//! Every count about people is part of a table over localities whose totals are the figures for
+//! all localities together: attendances by month, women by how often they came, new joiners by
+//! referral route, new joiners by timing, feedback answers. Each table goes through
+//! [`suppress_table`] once, and every document of the summary (the overview and each
+//! locality's page) uses the same hidden flags, so no page gives back what another hides. The
+//! number of sessions held or cancelled is about the service, not people, and is published.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use chrono::{Datelike, NaiveDate};
+
+use crate::analysis::attendance::{
+    clean_register, summarise, Attendance, AttendanceSummary, Excluded, Session,
+};
+use crate::analysis::interval::{wilson_interval, Interval};
+use crate::analysis::periods::{parse_date_column, Period};
+use crate::analysis::suppression::{is_small, suppress_table, TableSuppression};
+use crate::diagnostic::Diagnostic;
+use crate::ingest::Cell;
+use crate::model::{AnswerStatus, Evaluation, Outcome};
+use crate::report::redact::{RedactionCounts, Redactor};
+use crate::spec::{QuestionKind, SourceKind, Spec};
+
+/// A count and whether it is hidden for small numbers.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Shown {
+    pub value: u64,
+    pub hidden: bool,
+}
+
+impl Shown {
+    /// The value when it may be published.
+    pub fn get(self) -> Option<u64> {
+        (!self.hidden).then_some(self.value)
+    }
+}
+
+/// One locality's (or all localities') figures in one period.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct PeriodFigures {
+    pub sessions_held: u64,
+    pub sessions_cancelled: u64,
+    pub attendances: Shown,
+    pub unique_attendees: Shown,
+    pub new_joiners: Shown,
+    /// `None` when there were no sessions, or the attendances are hidden.
+    pub mean_per_session: Option<f64>,
+    pub median_per_session: Option<f64>,
+    pub came_once: Shown,
+    pub returned: Shown,
+    pub joiners_with_diagnosis_date: Shown,
+    pub joined_within_three_months: Shown,
+    pub referral_routes: Vec<(String, Shown)>,
+    /// "Jan 2026" → attendances.
+    pub by_month: Vec<(String, Shown)>,
+    pub topics: Vec<(String, u64)>,
+    pub speakers: Vec<(String, u64)>,
+}
+
+/// One statement of the feedback form: how many of those who answered agreed.
+#[derive(Debug, Clone, PartialEq)]
+pub struct FeedbackLine {
+    pub question: String,
+    /// The statement as the form put it (the column header).
+    pub text: String,
+    pub positive: Shown,
+    pub answered: Shown,
+    /// Hidden with `positive`.
+    pub interval: Option<Interval>,
+}
+
+/// A locality's feedback forms in the period.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Feedback {
+    pub forms: Shown,
+    pub lines: Vec<FeedbackLine>,
+    /// Topics asked for and how many forms asked for each, most asked first.
+    pub requests: Vec<(String, Shown)>,
+    /// Asked for but not covered by any session of this locality in the period.
+    pub not_covered: Vec<String>,
+    /// Comments, scrubbed by the personal-data guard; none when the forms are few.
+    pub quotes: Vec<String>,
+}
+
+/// A locality, or all localities together (`name = None`, always last).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Locality {
+    pub name: Option<String>,
+    pub now: PeriodFigures,
+    pub before: PeriodFigures,
+    pub feedback: Option<Feedback>,
+}
+
+impl Locality {
+    pub fn label(&self) -> &str {
+        self.name.as_deref().unwrap_or("All localities")
+    }
+}
+
+/// Register rows left out, by source and reason.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LeftOut {
+    pub source: String,
+    pub reason: String,
+    pub rows: u64,
+}
+
+/// Everything the summary documents show.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SummaryFigures {
+    pub period: Period,
+    pub previous: Period,
+    pub localities: Vec<Locality>,
+    /// Register rows read (under the header, blank rows included), used, and left out.
+    pub rows_read: u64,
+    pub rows_used: u64,
+    pub left_out: Vec<LeftOut>,
+    /// Feedback forms read and left out (no locality or date), when there is a feedback source.
+    pub feedback_forms: Option<(u64, Vec<LeftOut>)>,
+    pub register_names: Vec<String>,
+    pub has_session_log: bool,
+    pub redactions: RedactionCounts,
+    pub min_cell: u32,
+}
+
+/// Computes the summary of `period`. Errors (a feedback date that cannot be read) are returned
+/// as diagnostics; nothing is guessed.
+pub fn compute(
+    spec: &Spec,
+    eval: &Evaluation,
+    period: &Period,
+) -> Result<SummaryFigures, Vec<Diagnostic>> {
+    let min_cell = spec.privacy.min_cell;
+    let attendances: Vec<Attendance> = eval
+        .registers
+        .iter()
+        .flat_map(|r| r.attendances.iter().cloned())
+        .collect();
+    let logs: Vec<&crate::model::registers::RegisterData> = eval
+        .registers
+        .iter()
+        .filter(|r| r.kind == SourceKind::Sessions)
+        .collect();
+    let sessions: Vec<Session> = logs
+        .iter()
+        .flat_map(|r| r.sessions.iter().cloned())
+        .collect();
+    let log = (!logs.is_empty()).then_some(sessions.as_slice());
+    let (kept, excluded) = clean_register(&attendances, log);
+
+    let previous = period.previous();
+    let now = summarise(&kept, log, period);
+    let before = summarise(&kept, log, &previous);
+    let now_figures = publish_period(&now, period, min_cell);
+    let before_figures = publish_period(&before, &previous, min_cell);
+
+    let feedback = feedback(spec, eval, period, &now, min_cell)?;
+    let (mut feedback_by_locality, feedback_forms, redactions) = match feedback {
+        Some((by, forms, redactions)) => (Some(by), Some(forms), redactions),
+        None => (None, None, RedactionCounts::new()),
+    };
+
+    let localities = now
+        .iter()
+        .zip(now_figures)
+        .zip(before_figures)
+        .map(|((summary, now), before)| Locality {
+            name: summary.locality.clone(),
+            now,
+            before,
+            feedback: feedback_by_locality
+                .as_mut()
+                .and_then(|by| by.remove(&summary.locality)),
+        })
+        .collect();
+
+    let (rows_read, rows_used, left_out) = ledger(eval, &excluded);
+    Ok(SummaryFigures {
+        period: period.clone(),
+        previous,
+        localities,
+        rows_read,
+        rows_used,
+        left_out,
+        feedback_forms,
+        register_names: eval.registers.iter().map(|r| r.name.clone()).collect(),
+        has_session_log: log.is_some(),
+        redactions,
+        min_cell,
+    })
+}
+
+/// The registers' rows: read, used, and left out with reasons (the ledger's exclusions, then
+/// the attendances [`clean_register`] left out).
+fn ledger(eval: &Evaluation, excluded: &[Excluded]) -> (u64, u64, Vec<LeftOut>) {
+    let mut read = 0;
+    let mut used = 0;
+    let mut reasons: BTreeMap<(String, String), u64> = BTreeMap::new();
+    for register in &eval.registers {
+        for entry in &register.ledger {
+            match entry.outcome {
+                Outcome::Header => {}
+                Outcome::Used => {
+                    read += entry.rows() as u64;
+                    used += entry.rows() as u64;
+                }
+                Outcome::Excluded => {
+                    read += entry.rows() as u64;
+                    *reasons
+                        .entry((
+                            register.name.clone(),
+                            entry.reason.clone().unwrap_or_default(),
+                        ))
+                        .or_default() += entry.rows() as u64;
+                }
+            }
+        }
+    }
+    for e in excluded {
+        used -= 1;
+        *reasons
+            .entry((e.source.clone(), e.reason.to_string()))
+            .or_default() += 1;
+    }
+    let left_out = reasons
+        .into_iter()
+        .map(|((source, reason), rows)| LeftOut {
+            source,
+            reason,
+            rows,
+        })
+        .collect();
+    (read, used, left_out)
+}
+
+/// Suppression of one table over localities, read back per locality (`None` = all together).
+struct Hidden(TableSuppression);
+
+impl Hidden {
+    fn new(cells: &[Vec<u64>], min_cell: u32) -> Hidden {
+        Hidden(suppress_table(cells, min_cell))
+    }
+
+    /// Row `i` (a locality) or, past the last row, the column totals.
+    fn cell(&self, i: usize, j: usize) -> bool {
+        match self.0.cells.get(i) {
+            Some(row) => row.get(j).copied().unwrap_or(true),
+            None => self.0.column_totals.get(j).copied().unwrap_or(true),
+        }
+    }
+
+    /// Row total `i` or, past the last row, the grand total.
+    fn total(&self, i: usize) -> bool {
+        self.0
+            .row_totals
+            .get(i)
+            .copied()
+            .unwrap_or(self.0.grand_total)
+    }
+}
+
+fn shown(value: u64, hidden: bool) -> Shown {
+    Shown { value, hidden }
+}
+
+/// The figures of every locality (and, last, all together) with their hidden flags.
+fn publish_period(
+    summaries: &[AttendanceSummary],
+    period: &Period,
+    min_cell: u32,
+) -> Vec<PeriodFigures> {
+    let places = &summaries[..summaries.len().saturating_sub(1)];
+    let months = Hidden::new(
+        &places
+            .iter()
+            .map(|s| s.by_month.iter().map(|(_, n)| *n).collect())
+            .collect::<Vec<_>>(),
+        min_cell,
+    );
+    let visits = Hidden::new(
+        &places
+            .iter()
+            .map(|s| vec![s.came_once, s.returned])
+            .collect::<Vec<_>>(),
+        min_cell,
+    );
+    let routes: BTreeSet<&str> = summaries
+        .iter()
+        .flat_map(|s| s.referral_routes.iter().map(|(r, _)| r.as_str()))
+        .collect();
+    let route_count = |s: &AttendanceSummary, route: &str| {
+        s.referral_routes
+            .iter()
+            .find(|(r, _)| r == route)
+            .map_or(0, |(_, n)| *n)
+    };
+    let joiners = Hidden::new(
+        &places
+            .iter()
+            .map(|s| routes.iter().map(|r| route_count(s, r)).collect())
+            .collect::<Vec<_>>(),
+        min_cell,
+    );
+    let timing = Hidden::new(
+        &places
+            .iter()
+            .map(|s| {
+                vec![
+                    s.joined_within_three_months,
+                    s.joiners_with_diagnosis_date - s.joined_within_three_months,
+                ]
+            })
+            .collect::<Vec<_>>(),
+        min_cell,
+    );
+    let month_labels: Vec<String> = summaries
+        .first()
+        .map(|s| s.by_month.iter().map(|(key, _)| month_label(key)).collect())
+        .unwrap_or_default();
+    let _ = period;
+
+    summaries
+        .iter()
+        .enumerate()
+        .map(|(i, s)| {
+            let attendances_hidden = months.total(i);
+            let route_list = {
+                let mut list: Vec<(String, Shown)> = routes
+                    .iter()
+                    .enumerate()
+                    .map(|(j, r)| (r.to_string(), shown(route_count(s, r), joiners.cell(i, j))))
+                    .filter(|(_, n)| n.value > 0)
+                    .collect();
+                list.sort_by(|a, b| {
+                    b.1.get()
+                        .cmp(&a.1.get())
+                        .then_with(|| a.1.hidden.cmp(&b.1.hidden))
+                        .then_with(|| a.0.cmp(&b.0))
+                });
+                list
+            };
+            PeriodFigures {
+                sessions_held: s.sessions_held,
+                sessions_cancelled: s.sessions_cancelled,
+                attendances: shown(s.attendances, attendances_hidden),
+                unique_attendees: shown(s.unique_attendees, visits.total(i)),
+                new_joiners: shown(s.new_joiners, joiners.total(i)),
+                // Hidden with the attendances: with the sessions held, they give the mean back.
+                mean_per_session: s.mean_per_session.filter(|_| !attendances_hidden),
+                median_per_session: s.median_per_session.filter(|_| !attendances_hidden),
+                came_once: shown(s.came_once, visits.cell(i, 0)),
+                returned: shown(s.returned, visits.cell(i, 1)),
+                joiners_with_diagnosis_date: shown(s.joiners_with_diagnosis_date, timing.total(i)),
+                joined_within_three_months: shown(
+                    s.joined_within_three_months,
+                    timing.cell(i, 0) || timing.total(i),
+                ),
+                referral_routes: route_list,
+                by_month: s
+                    .by_month
+                    .iter()
+                    .enumerate()
+                    .map(|(j, (_, n))| (month_labels[j].clone(), shown(*n, months.cell(i, j))))
+                    .collect(),
+                topics: s.topics.clone(),
+                speakers: s.speakers.clone(),
+            }
+        })
+        .collect()
+}
+
+/// "2026-03" → "Mar 2026".
+fn month_label(key: &str) -> String {
+    let parsed = NaiveDate::parse_from_str(&format!("{key}-01"), "%Y-%m-%d");
+    match parsed {
+        Ok(date) => format!("{} {}", date.format("%b"), date.year()),
+        Err(_) => key.to_string(),
+    }
+}
+
+type FeedbackByLocality = BTreeMap<Option<String>, Feedback>;
+
+/// Per locality; forms read and left out; what the personal-data guard replaced.
+type FeedbackFigures = (FeedbackByLocality, (u64, Vec<LeftOut>), RedactionCounts);
+
+/// One feedback form: its respondent id, locality and session date.
+struct Form<'a> {
+    id: &'a str,
+    locality: &'a str,
+}
+
+/// The feedback forms of the period per locality (and all together, key `None`), with the
+/// number of forms read and those left out.
+fn feedback(
+    spec: &Spec,
+    eval: &Evaluation,
+    period: &Period,
+    now: &[AttendanceSummary],
+    min_cell: u32,
+) -> Result<Option<FeedbackFigures>, Vec<Diagnostic>> {
+    let Some(name) = &spec.summary.feedback else {
+        return Ok(None);
+    };
+    let Some(data) = eval.source(name) else {
+        return Ok(None);
+    };
+    let Some(source) = spec.sources.iter().find(|s| &s.name == name) else {
+        return Ok(None);
+    };
+    let date_column = source.attributes.get("date").cloned().unwrap_or_default();
+    let cells: Vec<Cell> = data
+        .respondents
+        .iter()
+        .map(|r| Cell::Text(r.attributes.get("date").cloned().unwrap_or_default()))
+        .collect();
+    let cell_refs: Vec<&Cell> = cells.iter().collect();
+    let dates = parse_date_column(&cell_refs);
+    let mut errors = Vec::new();
+    let mut forms: Vec<Form> = Vec::new();
+    let mut left: BTreeMap<&str, u64> = BTreeMap::new();
+    for (respondent, date) in data.respondents.iter().zip(dates) {
+        let date = match date {
+            Ok(Some(date)) => date,
+            Ok(None) => {
+                *left.entry("no session date").or_default() += 1;
+                continue;
+            }
+            Err(e) => {
+                let place = match respondent.row {
+                    Some(row) => format!("row {row}, column \"{date_column}\""),
+                    None => format!("column \"{date_column}\""),
+                };
+                errors.push(
+                    Diagnostic::error(format!("{}: {e}", data.file.display()))
+                        .at(crate::diagnostic::Location::in_data(
+                            &data.file,
+                            Some(&data.sheet),
+                            Some(place),
+                        ))
+                        .help("write the date as 2026-05-13, or 13/05/2026 with the day first as in the rest of the column"),
+                );
+                continue;
+            }
+        };
+        let Some(locality) = respondent.attributes.get("locality") else {
+            *left.entry("no locality").or_default() += 1;
+            continue;
+        };
+        if period.contains(date) {
+            forms.push(Form {
+                id: &respondent.id,
+                locality,
+            });
+        }
+    }
+    if !errors.is_empty() {
+        return Err(errors);
+    }
+
+    // Localities in the order of the attendance figures, then any only the forms name.
+    let mut places: Vec<Option<String>> = now[..now.len().saturating_sub(1)]
+        .iter()
+        .map(|s| s.locality.clone())
+        .collect();
+    let extra: BTreeSet<&str> = forms
+        .iter()
+        .map(|f| f.locality)
+        .filter(|l| !places.iter().any(|p| p.as_deref() == Some(*l)))
+        .collect();
+    places.extend(extra.into_iter().map(|l| Some(l.to_string())));
+    let index: BTreeMap<&str, usize> = places
+        .iter()
+        .enumerate()
+        .filter_map(|(i, p)| p.as_deref().map(|p| (p, i)))
+        .collect();
+    let form_place: BTreeMap<&str, usize> = forms
+        .iter()
+        .filter_map(|f| index.get(f.locality).map(|&i| (f.id, i)))
+        .collect();
+    let mut form_counts = vec![0u64; places.len()];
+    for &i in form_place.values() {
+        form_counts[i] += 1;
+    }
+
+    // Each statement: a table over localities of [agreed, did not agree].
+    let mut lines_by_place: Vec<Vec<FeedbackLine>> = vec![Vec::new(); places.len() + 1];
+    for question in source
+        .questions
+        .iter()
+        .filter(|q| q.effective_kind() == QuestionKind::Likert)
+    {
+        let positive: BTreeSet<&str> = question
+            .scale
+            .as_ref()
+            .and_then(|s| spec.scales.get(s))
+            .map(|s| s.positive.iter().map(String::as_str).collect())
+            .unwrap_or_default();
+        let mut cells = vec![vec![0u64, 0u64]; places.len()];
+        for answer in data
+            .answers
+            .iter()
+            .filter(|a| a.question == question.name && a.status == AnswerStatus::Answered)
+        {
+            let Some(&i) = form_place.get(answer.respondent.as_str()) else {
+                continue;
+            };
+            let agreed = answer
+                .value
+                .as_deref()
+                .is_some_and(|v| positive.contains(v));
+            cells[i][usize::from(!agreed)] += 1;
+        }
+        let hidden = Hidden::new(&cells, min_cell);
+        let totals = [
+            cells.iter().map(|c| c[0]).sum::<u64>(),
+            cells.iter().map(|c| c[1]).sum::<u64>(),
+        ];
+        for (i, lines) in lines_by_place.iter_mut().enumerate() {
+            let row = cells.get(i).map_or(totals, |c| [c[0], c[1]]);
+            let (n, answered) = (row[0], row[0] + row[1]);
+            let n_hidden = hidden.cell(i, 0) || hidden.cell(i, 1) || hidden.total(i);
+            lines.push(FeedbackLine {
+                question: question.name.clone(),
+                text: question.column.clone(),
+                positive: shown(n, n_hidden),
+                answered: shown(answered, hidden.total(i)),
+                interval: wilson_interval(n, answered, spec.confidence).filter(|_| !n_hidden),
+            });
+        }
+    }
+
+    // Topics asked for: a table over localities of forms asking for each.
+    let mut requests_by_place: Vec<Vec<(String, Shown)>> = vec![Vec::new(); places.len() + 1];
+    if let Some(requests) = &spec.summary.requests {
+        let mut options: BTreeSet<&str> = BTreeSet::new();
+        let mut asked: BTreeMap<(usize, &str), BTreeSet<&str>> = BTreeMap::new();
+        for answer in data
+            .answers
+            .iter()
+            .filter(|a| &a.question == requests && a.status != AnswerStatus::Missing)
+        {
+            let (Some(&i), Some(value)) = (
+                form_place.get(answer.respondent.as_str()),
+                answer.value.as_deref(),
+            ) else {
+                continue;
+            };
+            options.insert(value);
+            asked
+                .entry((i, value))
+                .or_default()
+                .insert(answer.respondent.as_str());
+        }
+        let options: Vec<&str> = options.into_iter().collect();
+        let cells: Vec<Vec<u64>> = (0..places.len())
+            .map(|i| {
+                options
+                    .iter()
+                    .map(|o| asked.get(&(i, *o)).map_or(0, |s| s.len() as u64))
+                    .collect()
+            })
+            .collect();
+        let hidden = Hidden::new(&cells, min_cell);
+        for (i, list) in requests_by_place.iter_mut().enumerate() {
+            for (j, option) in options.iter().enumerate() {
+                let n = match cells.get(i) {
+                    Some(row) => row[j],
+                    None => cells.iter().map(|row| row[j]).sum(),
+                };
+                if n > 0 {
+                    list.push((option.to_string(), shown(n, hidden.cell(i, j))));
+                }
+            }
+            list.sort_by(|a, b| {
+                b.1.get()
+                    .cmp(&a.1.get())
+                    .then_with(|| a.1.hidden.cmp(&b.1.hidden))
+                    .then_with(|| a.0.cmp(&b.0))
+            });
+        }
+    }
+
+    // Comments, through the personal-data guard; two per locality, the fullest first.
+    let redactor = Redactor::new(&spec.privacy.names);
+    let mut redactions = RedactionCounts::new();
+    let mut quotes_by_place: Vec<Vec<String>> = vec![Vec::new(); places.len() + 1];
+    if let Some(comments) = &spec.summary.comments {
+        let mut candidates: Vec<Vec<&str>> = vec![Vec::new(); places.len()];
+        for answer in data
+            .answers
+            .iter()
+            .filter(|a| &a.question == comments && a.status == AnswerStatus::Answered)
+        {
+            if let (Some(&i), Some(text)) = (
+                form_place.get(answer.respondent.as_str()),
+                answer.value.as_deref(),
+            ) {
+                if text.split_whitespace().count() >= 6 {
+                    candidates[i].push(text);
+                }
+            }
+        }
+        for (i, texts) in candidates.iter_mut().enumerate() {
+            if is_small(form_counts[i], min_cell) {
+                continue;
+            }
+            texts.sort_by(|a, b| b.len().cmp(&a.len()).then_with(|| a.cmp(b)));
+            quotes_by_place[i] = texts
+                .iter()
+                .take(2)
+                .map(|t| redactor.redact(t, &mut redactions))
+                .collect();
+        }
+    }
+
+    let form_hidden = Hidden::new(&[form_counts.clone()], min_cell);
+    let all_forms: u64 = form_counts.iter().sum();
+    let mut out = FeedbackByLocality::new();
+    for (i, place) in places.iter().cloned().chain([None]).enumerate() {
+        let forms = match form_counts.get(i) {
+            Some(&n) => shown(n, form_hidden.cell(0, i)),
+            None => shown(all_forms, form_hidden.0.grand_total),
+        };
+        let covered: BTreeSet<String> = match now.iter().find(|s| s.locality == place) {
+            Some(s) => s.topics.iter().map(|(t, _)| topic_key(t)).collect(),
+            None => BTreeSet::new(),
+        };
+        let requests = std::mem::take(&mut requests_by_place[i]);
+        let not_covered = requests
+            .iter()
+            .filter(|(topic, _)| !covered.contains(&topic_key(topic)))
+            .map(|(topic, _)| topic.clone())
+            .collect();
+        out.insert(
+            place,
+            Feedback {
+                forms,
+                lines: std::mem::take(&mut lines_by_place[i]),
+                requests,
+                not_covered,
+                quotes: std::mem::take(&mut quotes_by_place[i]),
+            },
+        );
+    }
+    let left_out = left
+        .into_iter()
+        .map(|(reason, rows)| LeftOut {
+            source: name.clone(),
+            reason: reason.to_string(),
+            rows,
+        })
+        .collect();
+    Ok(Some((
+        out,
+        (data.respondents.len() as u64, left_out),
+        redactions,
+    )))
+}
+
+/// Topics compare without case, spacing or punctuation: "Pain management" asks for what a
+/// session on "pain  management." covered.
+fn topic_key(topic: &str) -> String {
+    topic
+        .chars()
+        .filter(|c| c.is_alphanumeric() || c.is_whitespace())
+        .collect::<String>()
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
+        .to_lowercase()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn topics_match_without_case_spacing_or_punctuation() {
+        assert_eq!(
+            topic_key(" Pain  management."),
+            topic_key("pain management")
+        );
+        assert_ne!(topic_key("Pain management"), topic_key("Palliative care"));
+    }
+
+    #[test]
+    fn month_keys_read_as_short_month_names() {
+        assert_eq!(month_label("2026-03"), "Mar 2026");
+        assert_eq!(month_label("oops"), "oops");
+    }
+
+    #[test]
+    fn a_hidden_cell_and_its_partner_are_read_back_per_row_and_for_all() {
+        // Locality 0 has 3 (small); its row and the column must hide a partner.
+        let hidden = Hidden::new(&[vec![3, 20], vec![12, 30]], 5);
+        assert!(hidden.cell(0, 0));
+        assert!(hidden.cell(0, 1) || hidden.cell(1, 0));
+        // Past the last row: the column totals (15 and 50) are not small.
+        assert!(!hidden.cell(2, 0) || hidden.0.column_totals[0]);
+        assert!(!hidden.total(2));
+    }
+}
