@@ -94,8 +94,13 @@ impl SourceReader<'_> {
         };
         let mut columns: Vec<(&'static str, Option<&Column>)> = Vec::new();
         let mut missing_required = false;
+        // The spec check reports a key of the other kind of register; it is not looked for.
+        let own: &[&str] = match source.kind {
+            SourceKind::Attendance => &["date", "locality", "attendee", "referral", "diagnosed"],
+            _ => &["date", "locality", "topic", "speaker", "held"],
+        };
         for (key, name) in source.register_columns() {
-            let Some(name) = name else {
+            let Some(name) = name.filter(|_| own.contains(&key)) else {
                 columns.push((key, None));
                 continue;
             };

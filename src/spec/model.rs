@@ -126,6 +126,9 @@ impl Default for ReportSettings {
 /// `locality` and `date` (the session the form is about).
 #[derive(Debug, Clone, Default, Deserialize)]
 pub struct SummarySettings {
+    /// The summaries' title (the service, not the evaluation); the spec's title otherwise.
+    #[serde(default)]
+    pub title: Option<String>,
     /// The survey source of session feedback forms.
     #[serde(default)]
     pub feedback: Option<String>,
@@ -450,7 +453,7 @@ pub(crate) fn known_keys(context: &str) -> &'static [&'static str] {
             "summary",
         ],
         "report" => &["quotes_per_code"],
-        "summary" => &["feedback", "requests", "comments"],
+        "summary" => &["title", "feedback", "requests", "comments"],
         "reliability.#" => &["name", "source", "items", "reverse"],
         "privacy" => &["min_cell", "names"],
         "limits" => &[

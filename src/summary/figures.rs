@@ -607,6 +607,7 @@ fn feedback(
                 continue;
             }
             texts.sort_by(|a, b| b.len().cmp(&a.len()).then_with(|| a.cmp(b)));
+            texts.dedup();
             quotes_by_place[i] = texts
                 .iter()
                 .take(2)

@@ -219,7 +219,7 @@ pub fn write_summary(
         files.push(tables_dir.join(format!("{name}.parquet")));
     }
 
-    let title = &spec.title;
+    let title = spec.summary.title.as_ref().unwrap_or(&spec.title);
     let mut pages = Vec::new();
     let mut documents: Vec<(String, String)> = Vec::new();
     let mut all_chart = None;
