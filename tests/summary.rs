@@ -564,3 +564,34 @@ fn register_keys_are_checked_in_the_spec() {
         ))
         .stderr(predicate::str::contains("Person").count(1));
 }
+
+#[test]
+fn the_registers_are_tidy_tables_too() {
+    use impactkit::model::frames;
+    use polars::prelude::DataType;
+    let checked = impactkit::model::validate::validate(&root().join("data/sample/evaluation.toml"));
+    let eval = checked.evaluation.as_ref().unwrap();
+    let attendance = frames::attendance(eval).unwrap();
+    // Every register row but the one with no date (counted from the workbook, not the tool).
+    let register_rows = sheet("attendance_register.xlsx", "Register").len();
+    assert_eq!(attendance.height(), register_rows - 1);
+    assert_eq!(attendance.column("date").unwrap().dtype(), &DataType::Date);
+    assert_eq!(
+        attendance.column("diagnosed").unwrap().dtype(),
+        &DataType::Date
+    );
+    let sessions = frames::sessions(eval).unwrap();
+    assert_eq!(
+        sessions.height(),
+        sheet("session_log.xlsx", "Sessions").len()
+    );
+    let cancelled = sessions
+        .column("went_ahead")
+        .unwrap()
+        .bool()
+        .unwrap()
+        .iter()
+        .filter(|v| *v == Some(false))
+        .count();
+    assert_eq!(cancelled, 1);
+}

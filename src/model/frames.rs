@@ -97,7 +97,11 @@ pub fn codes(eval: &Evaluation) -> PolarsResult<DataFrame> {
 
 /// `ledger`: source, file, sheet, row, last_row, respondent, outcome, reason.
 pub fn ledger(eval: &Evaluation) -> PolarsResult<DataFrame> {
-    let entries = eval.sources.iter().flat_map(|s| s.ledger.iter());
+    let entries = eval
+        .sources
+        .iter()
+        .flat_map(|s| s.ledger.iter())
+        .chain(eval.registers.iter().flat_map(|r| r.ledger.iter()));
     let (
         mut source,
         mut file,
@@ -168,5 +172,57 @@ pub fn changes(eval: &Evaluation) -> PolarsResult<DataFrame> {
         "from" => from,
         "to" => to,
         "rules" => rules,
+    )
+}
+
+/// `attendance`: one row per woman per session of every attendance register: source, date,
+/// locality, attendee, referral, diagnosed, row. Rows left out at reading are in the ledger.
+pub fn attendance(eval: &Evaluation) -> PolarsResult<DataFrame> {
+    let rows = eval.registers.iter().flat_map(|r| r.attendances.iter());
+    let (mut source, mut date, mut locality, mut attendee, mut referral, mut diagnosed, mut row) =
+        (vec![], vec![], vec![], vec![], vec![], vec![], vec![]);
+    for a in rows {
+        source.push(a.source.clone());
+        date.push(a.date);
+        locality.push(a.locality.clone());
+        attendee.push(a.attendee.clone());
+        referral.push(a.referral.clone());
+        diagnosed.push(a.diagnosed);
+        row.push(a.row);
+    }
+    df!(
+        "source" => source,
+        "date" => date,
+        "locality" => locality,
+        "attendee" => attendee,
+        "referral" => referral,
+        "diagnosed" => diagnosed,
+        "row" => row,
+    )
+}
+
+/// `sessions`: one row per session planned in every session log: source, date, locality,
+/// topic, speaker, went_ahead, row.
+pub fn sessions(eval: &Evaluation) -> PolarsResult<DataFrame> {
+    let rows = eval.registers.iter().flat_map(|r| r.sessions.iter());
+    let (mut source, mut date, mut locality, mut topic, mut speaker, mut went_ahead, mut row) =
+        (vec![], vec![], vec![], vec![], vec![], vec![], vec![]);
+    for s in rows {
+        source.push(s.source.clone());
+        date.push(s.date);
+        locality.push(s.locality.clone());
+        topic.push(s.topic.clone());
+        speaker.push(s.speaker.clone());
+        went_ahead.push(s.went_ahead);
+        row.push(s.row);
+    }
+    df!(
+        "source" => source,
+        "date" => date,
+        "locality" => locality,
+        "topic" => topic,
+        "speaker" => speaker,
+        "went_ahead" => went_ahead,
+        "row" => row,
     )
 }

@@ -221,7 +221,9 @@ pub fn write_summary(
 
     let title = spec.summary.title.as_ref().unwrap_or(&spec.title);
     let mut pages = Vec::new();
-    let mut documents: Vec<(String, String)> = Vec::new();
+    // Each document as Markdown, and the Markdown its HTML is made from (the overview's links
+    // to locality pages point at .md in one and .html in the other).
+    let mut documents: Vec<(String, String, String)> = Vec::new();
     let mut all_chart = None;
     for locality in &written {
         let chart = chart_for(&dir, locality.name.as_deref(), &figures).transpose()?;
@@ -243,20 +245,26 @@ pub fn write_summary(
             true,
         );
         markdown::about(&mut markdown, &figures);
-        pages.push((name.clone(), format!("{stem}.md")));
-        documents.push((stem, markdown));
+        pages.push((name.clone(), stem.clone()));
+        documents.push((stem, markdown.clone(), markdown));
     }
     if chosen.is_none() {
         let link = all_chart.as_ref().map(|c| relative(&c.png, &dir));
-        let overview = markdown::overview(
-            title,
-            &figures,
-            all_chart.as_ref().zip(link.as_deref()),
-            &pages,
-        );
-        documents.push(("summary".to_string(), overview));
+        let overview = |extension: &str| {
+            let links: Vec<(String, String)> = pages
+                .iter()
+                .map(|(name, stem)| (name.clone(), format!("{stem}.{extension}")))
+                .collect();
+            markdown::overview(
+                title,
+                &figures,
+                all_chart.as_ref().zip(link.as_deref()),
+                &links,
+            )
+        };
+        documents.push(("summary".to_string(), overview("md"), overview("html")));
     }
-    for (stem, markdown) in &documents {
+    for (stem, markdown, for_html) in &documents {
         if options.formats.markdown {
             let path = dir.join(format!("{stem}.md"));
             std::fs::write(&path, markdown).map_err(io(&path))?;
@@ -264,7 +272,7 @@ pub fn write_summary(
         }
         if options.formats.html {
             let page_title = format!("{title}: summary for {}", options.period.label);
-            let html = html::to_html(markdown, &page_title, &dir)?;
+            let html = html::to_html(for_html, &page_title, &dir)?;
             let path = dir.join(format!("{stem}.html"));
             std::fs::write(&path, html).map_err(io(&path))?;
             files.push(path);
