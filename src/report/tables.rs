@@ -76,6 +76,10 @@ fn declared_kind(field: &str) -> Option<Kind> {
         "p_value",
         "p_holm",
         "cohens_h",
+        "this_period",
+        "previous_period",
+        "change",
+        "previous_percent",
     ];
     const FLAGS: &[&str] = &["suppressed", "missing", "multiple", "reversed"];
     if COUNTS.contains(&field) {

@@ -82,6 +82,9 @@ pub struct Feedback {
     pub not_covered: Vec<String>,
     /// Comments, scrubbed by the personal-data guard; none when the forms are few.
     pub quotes: Vec<String>,
+    /// The previous period's forms and statements, for the side-by-side comparison.
+    pub before_forms: Shown,
+    pub before_lines: Vec<FeedbackLine>,
 }
 
 /// A locality, or all localities together (`name = None`, always last).
@@ -385,14 +388,16 @@ type FeedbackByLocality = BTreeMap<Option<String>, Feedback>;
 /// Per locality; forms read and left out; what the personal-data guard replaced.
 type FeedbackFigures = (FeedbackByLocality, (u64, Vec<LeftOut>), RedactionCounts);
 
-/// One feedback form: its respondent id, locality and session date.
+/// One feedback form: its respondent id, the index of its locality, and the session's date.
 struct Form<'a> {
     id: &'a str,
-    locality: &'a str,
+    place: usize,
+    date: NaiveDate,
 }
 
-/// The feedback forms of the period per locality (and all together, key `None`), with the
-/// number of forms read and those left out.
+/// The feedback forms per locality (and all together, key `None`) of the period, each with
+/// the previous period's forms and statements beside it, the number of forms read and those
+/// left out.
 fn feedback(
     spec: &Spec,
     eval: &Evaluation,
@@ -409,6 +414,19 @@ fn feedback(
     let Some(source) = spec.sources.iter().find(|s| &s.name == name) else {
         return Ok(None);
     };
+    // The localities of the attendance figures, in their order; a form is matched to one by
+    // name, or by name without regard to case.
+    let places: Vec<&str> = now[..now.len().saturating_sub(1)]
+        .iter()
+        .filter_map(|s| s.locality.as_deref())
+        .collect();
+    let place_of = |name: &str| {
+        places
+            .iter()
+            .position(|p| *p == name)
+            .or_else(|| places.iter().position(|p| p.eq_ignore_ascii_case(name)))
+    };
+
     let date_column = source.attributes.get("date").cloned().unwrap_or_default();
     let cells: Vec<Cell> = data
         .respondents
@@ -448,202 +466,50 @@ fn feedback(
             *left.entry("no locality").or_default() += 1;
             continue;
         };
-        if period.contains(date) {
-            forms.push(Form {
-                id: &respondent.id,
-                locality,
-            });
-        }
+        let Some(place) = place_of(locality) else {
+            *left.entry("a locality that no register names").or_default() += 1;
+            continue;
+        };
+        forms.push(Form {
+            id: &respondent.id,
+            place,
+            date,
+        });
     }
     if !errors.is_empty() {
         return Err(errors);
     }
 
-    // Localities in the order of the attendance figures, then any only the forms name.
-    let mut places: Vec<Option<String>> = now[..now.len().saturating_sub(1)]
-        .iter()
-        .map(|s| s.locality.clone())
-        .collect();
-    let extra: BTreeSet<&str> = forms
-        .iter()
-        .map(|f| f.locality)
-        .filter(|l| !places.iter().any(|p| p.as_deref() == Some(*l)))
-        .collect();
-    places.extend(extra.into_iter().map(|l| Some(l.to_string())));
-    let index: BTreeMap<&str, usize> = places
-        .iter()
-        .enumerate()
-        .filter_map(|(i, p)| p.as_deref().map(|p| (p, i)))
-        .collect();
-    let form_place: BTreeMap<&str, usize> = forms
-        .iter()
-        .filter_map(|f| index.get(f.locality).map(|&i| (f.id, i)))
-        .collect();
-    let mut form_counts = vec![0u64; places.len()];
-    for &i in form_place.values() {
-        form_counts[i] += 1;
-    }
-
-    // Each statement: a table over localities of [agreed, did not agree].
-    let mut lines_by_place: Vec<Vec<FeedbackLine>> = vec![Vec::new(); places.len() + 1];
-    for question in source
-        .questions
-        .iter()
-        .filter(|q| q.effective_kind() == QuestionKind::Likert)
-    {
-        let positive: BTreeSet<&str> = question
-            .scale
-            .as_ref()
-            .and_then(|s| spec.scales.get(s))
-            .map(|s| s.positive.iter().map(String::as_str).collect())
-            .unwrap_or_default();
-        let mut cells = vec![vec![0u64, 0u64]; places.len()];
-        for answer in data
-            .answers
-            .iter()
-            .filter(|a| a.question == question.name && a.status == AnswerStatus::Answered)
-        {
-            let Some(&i) = form_place.get(answer.respondent.as_str()) else {
-                continue;
-            };
-            let agreed = answer
-                .value
-                .as_deref()
-                .is_some_and(|v| positive.contains(v));
-            cells[i][usize::from(!agreed)] += 1;
-        }
-        let hidden = Hidden::new(&cells, min_cell);
-        let totals = [
-            cells.iter().map(|c| c[0]).sum::<u64>(),
-            cells.iter().map(|c| c[1]).sum::<u64>(),
-        ];
-        for (i, lines) in lines_by_place.iter_mut().enumerate() {
-            let row = cells.get(i).map_or(totals, |c| [c[0], c[1]]);
-            let (n, answered) = (row[0], row[0] + row[1]);
-            let n_hidden = hidden.cell(i, 0) || hidden.cell(i, 1) || hidden.total(i);
-            lines.push(FeedbackLine {
-                question: question.name.clone(),
-                text: question.column.clone(),
-                positive: shown(n, n_hidden),
-                answered: shown(answered, hidden.total(i)),
-                interval: wilson_interval(n, answered, spec.confidence).filter(|_| !n_hidden),
-            });
-        }
-    }
-
-    // Topics asked for: a table over localities of forms asking for each.
-    let mut requests_by_place: Vec<Vec<(String, Shown)>> = vec![Vec::new(); places.len() + 1];
-    if let Some(requests) = &spec.summary.requests {
-        let mut options: BTreeSet<&str> = BTreeSet::new();
-        let mut asked: BTreeMap<(usize, &str), BTreeSet<&str>> = BTreeMap::new();
-        for answer in data
-            .answers
-            .iter()
-            .filter(|a| &a.question == requests && a.status != AnswerStatus::Missing)
-        {
-            let (Some(&i), Some(value)) = (
-                form_place.get(answer.respondent.as_str()),
-                answer.value.as_deref(),
-            ) else {
-                continue;
-            };
-            options.insert(value);
-            asked
-                .entry((i, value))
-                .or_default()
-                .insert(answer.respondent.as_str());
-        }
-        let options: Vec<&str> = options.into_iter().collect();
-        let cells: Vec<Vec<u64>> = (0..places.len())
-            .map(|i| {
-                options
-                    .iter()
-                    .map(|o| asked.get(&(i, *o)).map_or(0, |s| s.len() as u64))
-                    .collect()
-            })
-            .collect();
-        let hidden = Hidden::new(&cells, min_cell);
-        for (i, list) in requests_by_place.iter_mut().enumerate() {
-            for (j, option) in options.iter().enumerate() {
-                let n = match cells.get(i) {
-                    Some(row) => row[j],
-                    None => cells.iter().map(|row| row[j]).sum(),
-                };
-                if n > 0 {
-                    list.push((option.to_string(), shown(n, hidden.cell(i, j))));
-                }
-            }
-            list.sort_by(|a, b| {
-                b.1.get()
-                    .cmp(&a.1.get())
-                    .then_with(|| a.1.hidden.cmp(&b.1.hidden))
-                    .then_with(|| a.0.cmp(&b.0))
-            });
-        }
-    }
-
-    // Comments, through the personal-data guard; two per locality, the fullest first.
+    let context = FeedbackContext {
+        spec,
+        source,
+        data,
+        places: places.len(),
+        min_cell,
+    };
+    let in_period =
+        |p: &Period| -> Vec<&Form> { forms.iter().filter(|f| p.contains(f.date)).collect() };
     let redactor = Redactor::new(&spec.privacy.names);
     let mut redactions = RedactionCounts::new();
-    let mut quotes_by_place: Vec<Vec<String>> = vec![Vec::new(); places.len() + 1];
-    if let Some(comments) = &spec.summary.comments {
-        let mut candidates: Vec<Vec<&str>> = vec![Vec::new(); places.len()];
-        for answer in data
-            .answers
-            .iter()
-            .filter(|a| &a.question == comments && a.status == AnswerStatus::Answered)
-        {
-            if let (Some(&i), Some(text)) = (
-                form_place.get(answer.respondent.as_str()),
-                answer.value.as_deref(),
-            ) {
-                if text.split_whitespace().count() >= 6 {
-                    candidates[i].push(text);
-                }
-            }
-        }
-        for (i, texts) in candidates.iter_mut().enumerate() {
-            if is_small(form_counts[i], min_cell) {
-                continue;
-            }
-            texts.sort_by(|a, b| b.len().cmp(&a.len()).then_with(|| a.cmp(b)));
-            texts.dedup();
-            quotes_by_place[i] = texts
-                .iter()
-                .take(2)
-                .map(|t| redactor.redact(t, &mut redactions))
-                .collect();
-        }
-    }
+    let current = context.per_period(&in_period(period), Some((&redactor, &mut redactions)));
+    let previous = context.per_period(&in_period(&period.previous()), None);
 
-    let form_hidden = Hidden::new(&[form_counts.clone()], min_cell);
-    let all_forms: u64 = form_counts.iter().sum();
     let mut out = FeedbackByLocality::new();
-    for (i, place) in places.iter().cloned().chain([None]).enumerate() {
-        let forms = match form_counts.get(i) {
-            Some(&n) => shown(n, form_hidden.cell(0, i)),
-            None => shown(all_forms, form_hidden.0.grand_total),
-        };
-        let covered: BTreeSet<String> = match now.iter().find(|s| s.locality == place) {
+    let keys = places.iter().map(|p| Some(p.to_string())).chain([None]);
+    for ((key, mut feedback), before) in keys.zip(current).zip(previous) {
+        let covered: BTreeSet<String> = match now.iter().find(|s| s.locality == key) {
             Some(s) => s.topics.iter().map(|(t, _)| topic_key(t)).collect(),
             None => BTreeSet::new(),
         };
-        let requests = std::mem::take(&mut requests_by_place[i]);
-        let not_covered = requests
+        feedback.not_covered = feedback
+            .requests
             .iter()
             .filter(|(topic, _)| !covered.contains(&topic_key(topic)))
             .map(|(topic, _)| topic.clone())
             .collect();
-        out.insert(
-            place,
-            Feedback {
-                forms,
-                lines: std::mem::take(&mut lines_by_place[i]),
-                requests,
-                not_covered,
-                quotes: std::mem::take(&mut quotes_by_place[i]),
-            },
-        );
+        feedback.before_forms = before.forms;
+        feedback.before_lines = before.lines;
+        out.insert(key, feedback);
     }
     let left_out = left
         .into_iter()
@@ -658,6 +524,174 @@ fn feedback(
         (data.respondents.len() as u64, left_out),
         redactions,
     )))
+}
+
+/// What every period's feedback figures are computed from.
+struct FeedbackContext<'a> {
+    spec: &'a Spec,
+    source: &'a crate::spec::Source,
+    data: &'a crate::model::SourceData,
+    /// The number of localities; index `places` is all together.
+    places: usize,
+    min_cell: u32,
+}
+
+impl FeedbackContext<'_> {
+    /// The figures of one period's forms, per locality and (last) all together. Comments are
+    /// quoted when a redactor is given.
+    fn per_period(
+        &self,
+        forms: &[&Form],
+        quoting: Option<(&Redactor, &mut RedactionCounts)>,
+    ) -> Vec<Feedback> {
+        let (spec, data, places, min_cell) = (self.spec, self.data, self.places, self.min_cell);
+        let form_place: BTreeMap<&str, usize> = forms.iter().map(|f| (f.id, f.place)).collect();
+        let mut form_counts = vec![0u64; places];
+        for &i in form_place.values() {
+            form_counts[i] += 1;
+        }
+        let mut out: Vec<Feedback> = vec![Feedback::default(); places + 1];
+
+        // Each statement: a table over localities of [agreed, did not agree].
+        for question in self
+            .source
+            .questions
+            .iter()
+            .filter(|q| q.effective_kind() == QuestionKind::Likert)
+        {
+            let positive: BTreeSet<&str> = question
+                .scale
+                .as_ref()
+                .and_then(|s| spec.scales.get(s))
+                .map(|s| s.positive.iter().map(String::as_str).collect())
+                .unwrap_or_default();
+            let mut cells = vec![vec![0u64, 0u64]; places];
+            for answer in data
+                .answers
+                .iter()
+                .filter(|a| a.question == question.name && a.status == AnswerStatus::Answered)
+            {
+                let Some(&i) = form_place.get(answer.respondent.as_str()) else {
+                    continue;
+                };
+                let agreed = answer
+                    .value
+                    .as_deref()
+                    .is_some_and(|v| positive.contains(v));
+                cells[i][usize::from(!agreed)] += 1;
+            }
+            let hidden = Hidden::new(&cells, min_cell);
+            let totals = [
+                cells.iter().map(|c| c[0]).sum::<u64>(),
+                cells.iter().map(|c| c[1]).sum::<u64>(),
+            ];
+            for (i, feedback) in out.iter_mut().enumerate() {
+                let row = cells.get(i).map_or(totals, |c| [c[0], c[1]]);
+                let (n, answered) = (row[0], row[0] + row[1]);
+                let n_hidden = hidden.cell(i, 0) || hidden.cell(i, 1) || hidden.total(i);
+                feedback.lines.push(FeedbackLine {
+                    question: question.name.clone(),
+                    text: question.column.clone(),
+                    positive: shown(n, n_hidden),
+                    answered: shown(answered, hidden.total(i)),
+                    interval: wilson_interval(n, answered, spec.confidence).filter(|_| !n_hidden),
+                });
+            }
+        }
+
+        // Topics asked for: a table over localities of forms asking for each.
+        if let Some(requests) = &spec.summary.requests {
+            let mut options: BTreeSet<&str> = BTreeSet::new();
+            let mut asked: BTreeMap<(usize, &str), BTreeSet<&str>> = BTreeMap::new();
+            for answer in data
+                .answers
+                .iter()
+                .filter(|a| &a.question == requests && a.status != AnswerStatus::Missing)
+            {
+                let (Some(&i), Some(value)) = (
+                    form_place.get(answer.respondent.as_str()),
+                    answer.value.as_deref(),
+                ) else {
+                    continue;
+                };
+                options.insert(value);
+                asked
+                    .entry((i, value))
+                    .or_default()
+                    .insert(answer.respondent.as_str());
+            }
+            let options: Vec<&str> = options.into_iter().collect();
+            let cells: Vec<Vec<u64>> = (0..places)
+                .map(|i| {
+                    options
+                        .iter()
+                        .map(|o| asked.get(&(i, *o)).map_or(0, |s| s.len() as u64))
+                        .collect()
+                })
+                .collect();
+            let hidden = Hidden::new(&cells, min_cell);
+            for (i, feedback) in out.iter_mut().enumerate() {
+                for (j, option) in options.iter().enumerate() {
+                    let n = match cells.get(i) {
+                        Some(row) => row[j],
+                        None => cells.iter().map(|row| row[j]).sum(),
+                    };
+                    if n > 0 {
+                        feedback
+                            .requests
+                            .push((option.to_string(), shown(n, hidden.cell(i, j))));
+                    }
+                }
+                feedback.requests.sort_by(|a, b| {
+                    b.1.get()
+                        .cmp(&a.1.get())
+                        .then_with(|| a.1.hidden.cmp(&b.1.hidden))
+                        .then_with(|| a.0.cmp(&b.0))
+                });
+            }
+        }
+
+        // Comments, through the personal-data guard; two per locality, the fullest first.
+        if let (Some(comments), Some((redactor, redactions))) = (&spec.summary.comments, quoting) {
+            let mut candidates: Vec<Vec<&str>> = vec![Vec::new(); places];
+            for answer in data
+                .answers
+                .iter()
+                .filter(|a| &a.question == comments && a.status == AnswerStatus::Answered)
+            {
+                if let (Some(&i), Some(text)) = (
+                    form_place.get(answer.respondent.as_str()),
+                    answer.value.as_deref(),
+                ) {
+                    if text.split_whitespace().count() >= 6 {
+                        candidates[i].push(text);
+                    }
+                }
+            }
+            for (i, texts) in candidates.iter_mut().enumerate() {
+                if is_small(form_counts[i], min_cell) {
+                    continue;
+                }
+                texts.sort_by(|a, b| b.len().cmp(&a.len()).then_with(|| a.cmp(b)));
+                texts.dedup();
+                out[i].quotes = texts
+                    .iter()
+                    .take(2)
+                    .map(|t| redactor.redact(t, redactions))
+                    .collect();
+            }
+        }
+
+        let form_hidden = Hidden::new(&[form_counts.clone()], min_cell);
+        let all_forms: u64 = form_counts.iter().sum();
+        for (i, feedback) in out.iter_mut().enumerate() {
+            feedback.forms = match form_counts.get(i) {
+                Some(&n) => shown(n, form_hidden.cell(0, i)),
+                None => shown(all_forms, form_hidden.0.grand_total),
+            };
+        }
+        out
+    }
 }
 
 /// Topics compare without case, spacing or punctuation: "Pain management" asks for what a

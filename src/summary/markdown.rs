@@ -340,7 +340,14 @@ fn feedback_section(out: &mut String, prefix: &str, feedback: &Feedback) {
             return;
         }
         Some(n) => {
-            let _ = writeln!(out, "{n} feedback forms were returned in this period.\n");
+            let before = match feedback.before_forms.get() {
+                Some(b) => format!(" ({b} in the previous period)"),
+                None => " (a few in the previous period)".to_string(),
+            };
+            let _ = writeln!(
+                out,
+                "{n} feedback forms were returned in this period{before}.\n"
+            );
         }
         None => {
             let _ = writeln!(
@@ -349,26 +356,36 @@ fn feedback_section(out: &mut String, prefix: &str, feedback: &Feedback) {
             );
         }
     }
+    let share =
+        |line: &super::figures::FeedbackLine| match (line.positive.get(), line.answered.get()) {
+            (Some(n), Some(d)) if d > 0 => Some(100.0 * n as f64 / d as f64),
+            _ => None,
+        };
     let rows: Vec<Vec<String>> = feedback
         .lines
         .iter()
         .map(|line| {
-            let (percent, interval) = match (line.positive.get(), line.answered.get()) {
-                (Some(n), Some(d)) if d > 0 => (
-                    format!("{:.0}%", 100.0 * n as f64 / d as f64),
-                    line.interval.map_or_else(
-                        || HIDDEN.to_string(),
-                        |i| format!("{:.0}% to {:.0}%", i.low * 100.0, i.high * 100.0),
-                    ),
-                ),
-                _ => (HIDDEN.to_string(), HIDDEN.to_string()),
+            let percent = share(line);
+            let interval = match (percent, line.interval) {
+                (Some(_), Some(i)) => format!("{:.0}% to {:.0}%", i.low * 100.0, i.high * 100.0),
+                _ => HIDDEN.to_string(),
             };
+            let before = feedback
+                .before_lines
+                .iter()
+                .find(|b| b.question == line.question)
+                .and_then(|b| match b.answered.get() {
+                    Some(0) => None,
+                    _ => Some(share(b).map_or_else(|| HIDDEN.to_string(), |p| format!("{p:.0}%"))),
+                })
+                .unwrap_or_else(|| "no forms".to_string());
             vec![
                 esc(&line.text),
                 count(line.positive),
                 count(line.answered),
-                percent,
+                percent.map_or_else(|| HIDDEN.to_string(), |p| format!("{p:.0}%")),
                 interval,
+                before,
             ]
         })
         .collect();
@@ -381,8 +398,9 @@ fn feedback_section(out: &mut String, prefix: &str, feedback: &Feedback) {
                 "Answered",
                 "Agreed %",
                 "95% interval",
+                "Agreed %, previous period",
             ],
-            "|---|---:|---:|---:|---|",
+            "|---|---:|---:|---:|---|---:|",
             &rows,
         );
     }

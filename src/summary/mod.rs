@@ -70,6 +70,8 @@ struct FeedbackRow {
     percent: Option<f64>,
     ci_low: Option<f64>,
     ci_high: Option<f64>,
+    /// The previous period's percent agreeing, where published.
+    previous_percent: Option<f64>,
     suppressed: bool,
 }
 
@@ -197,6 +199,7 @@ pub fn write_summary(
             "percent",
             "ci_low",
             "ci_high",
+            "previous_percent",
             "suppressed",
         ],
     )?;
@@ -475,6 +478,7 @@ fn feedback_rows(period: &str, l: &Locality) -> Vec<FeedbackRow> {
         percent: None,
         ci_low: None,
         ci_high: None,
+        previous_percent: None,
         suppressed: feedback.forms.hidden,
     }];
     for line in &feedback.lines {
@@ -492,6 +496,13 @@ fn feedback_rows(period: &str, l: &Locality) -> Vec<FeedbackRow> {
                 .map(|(n, d)| 100.0 * n as f64 / d as f64),
             ci_low: line.interval.map(|i| i.low * 100.0),
             ci_high: line.interval.map(|i| i.high * 100.0),
+            previous_percent: feedback
+                .before_lines
+                .iter()
+                .find(|b| b.question == line.question)
+                .and_then(|b| b.positive.get().zip(b.answered.get()))
+                .filter(|(_, d)| *d > 0)
+                .map(|(n, d)| 100.0 * n as f64 / d as f64),
             suppressed: line.positive.hidden || line.answered.hidden,
         });
     }
