@@ -128,3 +128,48 @@ fn a_file_that_cannot_be_read_writes_no_spec() {
     let stderr = String::from_utf8_lossy(&assert.get_output().stderr).to_string();
     assert!(stderr.contains("missing.xlsx"), "{stderr}");
 }
+
+/// The service's registers are recognised as registers, and the spec init writes for them
+/// runs the half-yearly summary as it stands.
+#[test]
+fn registers_give_a_spec_the_summary_runs_on() {
+    let sample = root().join("data/sample");
+    let files: Vec<PathBuf> = [
+        "attendance_register.xlsx",
+        "session_log.xlsx",
+        "session_feedback.csv",
+    ]
+    .iter()
+    .map(|f| sample.join(f))
+    .collect();
+    let spec = init_and_validate(&files);
+    for line in [
+        "kind = \"attendance\"",
+        "attendee = \"Attendee ID\"",
+        "diagnosed = \"Date of secondary diagnosis\"",
+        "kind = \"sessions\"",
+        "held = \"Went ahead?\"",
+        "# attributes = { locality = \"Which group did you come to?\", date = \"Date of the session\" }",
+    ] {
+        assert!(spec.contains(line), "{line} not in\n{spec}");
+    }
+    let dir = tempfile::tempdir().unwrap();
+    for file in &files {
+        std::fs::copy(file, dir.path().join(file.file_name().unwrap())).unwrap();
+    }
+    std::fs::write(dir.path().join("evaluation.toml"), &spec).unwrap();
+    impactkit()
+        .args([
+            "summary",
+            "evaluation.toml",
+            "--period",
+            "2026-H1",
+            "--out",
+            "out",
+            "-q",
+        ])
+        .current_dir(dir.path())
+        .assert()
+        .success();
+    assert!(dir.path().join("out/northfield.md").is_file());
+}

@@ -127,6 +127,12 @@ fn write_source(
     first_likert: &mut Option<(String, String)>,
 ) {
     let coding = sheet.layout.starts_with("coding_");
+    if !coding {
+        if let Some(register) = register_columns(sheet) {
+            write_register(out, name, path, sheet, name_sheet, &register);
+            return;
+        }
+    }
     let _ = writeln!(
         out,
         "# {}: {} responses; layout {} ({})",
@@ -189,6 +195,158 @@ fn write_source(
         write_coding(out, sheet, layout, id);
     } else {
         write_questions(out, name, sheet, id, scales, first_likert);
+        if let Some((locality, date)) = feedback_columns(sheet) {
+            let _ = writeln!(
+                out,
+                "# If these are feedback forms about sessions, `impactkit summary` matches them to a\n\
+                 # group and period by these two attributes (and [summary] feedback = {}):\n\
+                 # attributes = {{ locality = {}, date = {} }}",
+                quote(name),
+                quote(locality),
+                quote(date)
+            );
+        }
+    }
+    out.push('\n');
+}
+
+/// A survey's group column and a session-date column (not the platform's timestamp), as
+/// feedback forms about sessions have.
+fn feedback_columns(sheet: &SheetDescription) -> Option<(&str, &str)> {
+    let locality_words = REGISTER_WORDS[0].1;
+    let locality = sheet.columns.iter().find(|c| {
+        let lower = c.name.to_lowercase();
+        matches!(c.kind, ColumnKind::SingleChoice)
+            && locality_words.iter().any(|w| lower.contains(w))
+    })?;
+    let date = sheet.columns.iter().find(|c| {
+        let lower = c.name.to_lowercase();
+        matches!(c.kind, ColumnKind::Datetime)
+            && (lower.contains("session") || lower.contains("date"))
+            && !["timestamp", "submitted", "start", "end", "completion"]
+                .iter()
+                .any(|w| lower.contains(w))
+    })?;
+    Some((&locality.name, &date.name))
+}
+
+/// The columns of a sheet that looks like one of the service's registers, by its headers.
+#[derive(Debug, Default, PartialEq)]
+struct Register {
+    /// `attendance` or `sessions`.
+    kind: &'static str,
+    /// (spec key, column header), in the spec's order.
+    columns: Vec<(&'static str, String)>,
+}
+
+/// Header words for each register field.
+const REGISTER_WORDS: [(&str, &[&str]); 8] = [
+    (
+        "locality",
+        &[
+            "group", "locality", "venue", "site", "area", "location", "hub",
+        ],
+    ),
+    (
+        "attendee",
+        &[
+            "attendee",
+            "member",
+            "participant",
+            "client",
+            "person id",
+            "woman",
+        ],
+    ),
+    (
+        "referral",
+        &["referr", "hear about", "heard about", "route"],
+    ),
+    ("diagnosed", &["diagnos"]),
+    ("topic", &["topic", "theme", "subject"]),
+    ("speaker", &["speaker", "presenter", "guest"]),
+    (
+        "held",
+        &["went ahead", "held", "cancel", "status", "took place"],
+    ),
+    ("date", &["date", "session", "when"]),
+];
+
+/// An attendance register (a date, a locality and an attendee id that repeats) or a session
+/// log (a date, a locality, and a topic, speaker or went-ahead column), or `None`.
+fn register_columns(sheet: &SheetDescription) -> Option<Register> {
+    let mut taken: Vec<&str> = Vec::new();
+    let mut found: BTreeMap<&'static str, &ColumnProfile> = BTreeMap::new();
+    // Dates first: the session date is the first date column that is not the diagnosis.
+    let date = sheet.columns.iter().find(|c| {
+        matches!(c.kind, ColumnKind::Datetime) && !c.name.to_lowercase().contains("diagnos")
+    })?;
+    found.insert("date", date);
+    taken.push(&date.name);
+    for (key, words) in REGISTER_WORDS.iter().filter(|(k, _)| *k != "date") {
+        let column = sheet.columns.iter().find(|c| {
+            let lower = c.name.to_lowercase();
+            !taken.contains(&c.name.as_str()) && words.iter().any(|w| lower.contains(w))
+        });
+        if let Some(column) = column {
+            found.insert(key, column);
+            taken.push(&column.name);
+        }
+    }
+    found.get("locality")?;
+    let kind = match found.get("attendee") {
+        // The same woman comes to many sessions: her id repeats down the column.
+        Some(attendee) if attendee.distinct < attendee.answered => "attendance",
+        _ if ["topic", "speaker", "held"]
+            .iter()
+            .any(|k| found.contains_key(k)) =>
+        {
+            "sessions"
+        }
+        _ => return None,
+    };
+    let keys: &[&str] = if kind == "attendance" {
+        &["date", "locality", "attendee", "referral", "diagnosed"]
+    } else {
+        &["date", "locality", "topic", "speaker", "held"]
+    };
+    Some(Register {
+        kind,
+        columns: keys
+            .iter()
+            .filter_map(|k| found.get(k).map(|c| (*k, c.name.clone())))
+            .collect(),
+    })
+}
+
+fn write_register(
+    out: &mut String,
+    name: &str,
+    path: &Path,
+    sheet: &SheetDescription,
+    name_sheet: bool,
+    register: &Register,
+) {
+    let what = if register.kind == "attendance" {
+        "an attendance register (one row per person per session)"
+    } else {
+        "a session log (one row per session)"
+    };
+    let _ = writeln!(
+        out,
+        "# {}: {} rows; it looks like {what}, for `impactkit summary`.",
+        path.display(),
+        sheet.rows
+    );
+    let _ = writeln!(out, "[[sources]]");
+    let _ = writeln!(out, "name = {}", quote(name));
+    let _ = writeln!(out, "kind = {}", quote(register.kind));
+    let _ = writeln!(out, "file = {}", quote(&path.display().to_string()));
+    if name_sheet {
+        let _ = writeln!(out, "sheet = {}", quote(&sheet.name));
+    }
+    for (key, column) in &register.columns {
+        let _ = writeln!(out, "{key} = {}   # check", quote(column));
     }
     out.push('\n');
 }
@@ -431,6 +589,80 @@ fn list(items: &[String]) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn column(name: &str, kind: ColumnKind, answered: usize, distinct: usize) -> ColumnProfile {
+        ColumnProfile {
+            name: name.to_string(),
+            id: None,
+            letter: "A".to_string(),
+            kind,
+            answered,
+            missing: 0,
+            distinct,
+            top_values: Vec::new(),
+        }
+    }
+
+    fn sheet_of(columns: Vec<ColumnProfile>) -> SheetDescription {
+        SheetDescription {
+            name: "Sheet1".to_string(),
+            layout: "plain".to_string(),
+            layout_evidence: String::new(),
+            header_rows: 1,
+            rows: 40,
+            blank_rows: 0,
+            excluded_rows: 0,
+            columns,
+            notes: Vec::new(),
+        }
+    }
+
+    #[test]
+    fn registers_are_told_by_their_headers() {
+        let register = sheet_of(vec![
+            column("Session date", ColumnKind::Datetime, 40, 6),
+            column("Group", ColumnKind::SingleChoice, 40, 3),
+            column("Attendee ID", ColumnKind::SingleChoice, 40, 12),
+            column(
+                "How did she hear about us?",
+                ColumnKind::SingleChoice,
+                12,
+                4,
+            ),
+            column("Date of secondary diagnosis", ColumnKind::Datetime, 9, 9),
+        ]);
+        let found = register_columns(&register).unwrap();
+        assert_eq!(found.kind, "attendance");
+        assert_eq!(
+            found.columns,
+            [
+                ("date", "Session date".to_string()),
+                ("locality", "Group".to_string()),
+                ("attendee", "Attendee ID".to_string()),
+                ("referral", "How did she hear about us?".to_string()),
+                ("diagnosed", "Date of secondary diagnosis".to_string()),
+            ]
+        );
+        let log = sheet_of(vec![
+            column("Date", ColumnKind::Datetime, 40, 40),
+            column("Group", ColumnKind::SingleChoice, 40, 3),
+            column("Topic", ColumnKind::SingleChoice, 40, 9),
+            column("Went ahead?", ColumnKind::SingleChoice, 40, 2),
+        ]);
+        assert_eq!(register_columns(&log).unwrap().kind, "sessions");
+        // A survey with a date and a locality is not a register.
+        let survey = sheet_of(vec![
+            column("Submitted", ColumnKind::Datetime, 40, 40),
+            column(
+                "Which group do you attend?",
+                ColumnKind::SingleChoice,
+                40,
+                6,
+            ),
+            column("The group helps me", ColumnKind::SingleChoice, 40, 5),
+        ]);
+        assert_eq!(register_columns(&survey), None);
+    }
 
     #[test]
     fn names_are_short_unique_identifiers() {
