@@ -569,3 +569,156 @@ fn sample_coding_sheets_are_named_and_its_surveys_are_not() {
         }
     }
 }
+
+// --- Kobo repeat groups (synthetic) ----------------------------------------------------------
+
+/// A Kobo XLSX export with a repeat group: the main sheet has one row per submission, the
+/// "support_contacts" sheet one row per service a woman named, linked by `_parent_index`.
+/// Submission 1 named two services, submission 2 one, submission 3 none; one repeat row
+/// points at a submission that is not there.
+fn write_kobo_with_repeats(path: &Path) {
+    use rust_xlsxwriter::Workbook;
+    let mut book = Workbook::new();
+    let main = book.add_worksheet();
+    main.set_name("Support survey").unwrap();
+    let rows: [&[&str]; 4] = [
+        &[
+            "start",
+            "about/locality",
+            "about/feeling",
+            "_id",
+            "_uuid",
+            "_submission_time",
+            "_index",
+        ],
+        &[
+            "2024-03-05T10:15:02",
+            "north",
+            "better",
+            "101",
+            "u-1",
+            "2024-03-05T10:22:31",
+            "1",
+        ],
+        &[
+            "2024-03-06T14:02:11",
+            "south",
+            "same",
+            "102",
+            "u-2",
+            "2024-03-06T14:10:05",
+            "2",
+        ],
+        &[
+            "2024-03-07T09:30:45",
+            "north",
+            "better",
+            "103",
+            "u-3",
+            "2024-03-07T09:41:20",
+            "3",
+        ],
+    ];
+    for (r, row) in rows.iter().enumerate() {
+        for (c, cell) in row.iter().enumerate() {
+            main.write_string(r as u32, c as u16, *cell).unwrap();
+        }
+    }
+    let repeat = book.add_worksheet();
+    repeat.set_name("support_contacts").unwrap();
+    let rows: [&[&str]; 5] = [
+        &[
+            "support_contacts/service",
+            "support_contacts/helpful",
+            "_index",
+            "_parent_table_name",
+            "_parent_index",
+            "_submission__id",
+        ],
+        &["nurse", "yes", "1", "Support survey", "1", "101"],
+        &["helpline", "no", "2", "Support survey", "1", "101"],
+        &["nurse", "yes", "3", "Support survey", "2", "102"],
+        &["gp", "yes", "4", "Support survey", "9", "109"],
+    ];
+    for (r, row) in rows.iter().enumerate() {
+        for (c, cell) in row.iter().enumerate() {
+            repeat.write_string(r as u32, c as u16, *cell).unwrap();
+        }
+    }
+    book.save(path).unwrap();
+}
+
+#[test]
+fn kobo_repeat_groups_are_joined_to_their_submission() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("kobo.xlsx");
+    write_kobo_with_repeats(&file);
+
+    // inspect says what the second sheet is.
+    let json = inspect_json(&file);
+    let evidence = json["sheets"][1]["layout_evidence"]
+        .as_str()
+        .unwrap_or_default();
+    assert!(evidence.contains("joined to it"), "{json:#}");
+
+    let spec_path = dir.path().join("evaluation.toml");
+    let text = r#"
+title = "Kobo repeats"
+[privacy]
+min_cell = 0
+[[sources]]
+name = "support"
+group = "Attendees"
+file = "kobo.xlsx"
+sheet = "Support survey"
+id = "_id"
+questions = [
+  { name = "services", column = "support_contacts/service", multi = "; " },
+  { name = "helpful", column = "support_contacts/helpful", multi = "; ", options = ["yes", "no"] },
+  { name = "contacts", column = "support_contacts/_count", kind = "number" },
+]
+[[benefits]]
+name = "helped"
+label = "Found a service helpful"
+evidence = [{ source = "support", question = "helpful", answer = "yes" }]
+"#
+    .to_string();
+    let loaded = spec::parse(&spec_path, text).expect("the spec parses");
+    assert!(!loaded.has_errors(), "{:#?}", loaded.diagnostics);
+    let evaluation = load_evaluation(&loaded);
+    assert!(!evaluation.has_errors(), "{:#?}", evaluation.diagnostics);
+    // The repeat row pointing at submission 9 is named, not silently lost.
+    let warning = evaluation
+        .diagnostics
+        .iter()
+        .map(|d| d.to_string())
+        .find(|d| d.contains("point at no submission"));
+    assert!(
+        warning.as_deref().is_some_and(|w| w.contains("1 row(s)")),
+        "{:#?}",
+        evaluation.diagnostics
+    );
+
+    let (services, answered) = distribution(&loaded, &evaluation, "services");
+    assert_eq!(answered, 2, "submission 3 named no service");
+    assert_eq!(services.get("nurse"), Some(&2));
+    assert_eq!(services.get("helpline"), Some(&1));
+    assert_eq!(services.get("gp"), None);
+
+    let source = evaluation.source("support").unwrap();
+    let counts: BTreeMap<&str, Option<&str>> = source
+        .answers
+        .iter()
+        .filter(|a| a.question == "contacts")
+        .map(|a| (a.respondent.as_str(), a.value.as_deref()))
+        .collect();
+    assert_eq!(
+        counts,
+        BTreeMap::from([("101", Some("2")), ("102", Some("1")), ("103", Some("0"))])
+    );
+
+    // She counts for the benefit if any of her repeat rows says the service helped.
+    let tallies = impactkit::analysis::tallies::benefit_tallies(&loaded.spec, &evaluation);
+    let helped = tallies.iter().find(|t| t.benefit == "helped").unwrap();
+    assert_eq!((helped.n, helped.total), (2, 2));
+}

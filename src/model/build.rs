@@ -213,7 +213,10 @@ impl SourceReader<'_> {
             self.diagnostics.push(d);
             return None;
         };
-        let table = self.flatten(&path, &workbook, sheet)?;
+        let mut table = self.flatten(&path, &workbook, sheet)?;
+        if table.layout == "kobo" && workbook.sheet_names.len() > 1 {
+            self.join_repeat_groups(&path, &workbook, &mut table);
+        }
         self.table_notes(&table);
         let mut data = SourceData {
             name: self.source.name.clone(),
@@ -243,6 +246,38 @@ impl SourceReader<'_> {
             }
         }
         Some(data)
+    }
+
+    /// Joins a Kobo export's repeat-group sheets to its main sheet (see
+    /// [`layout::join_repeat_groups`]); the workbook is read again whole when only the main
+    /// sheet was loaded.
+    fn join_repeat_groups(&mut self, path: &Path, workbook: &Workbook, table: &mut Table) {
+        let whole;
+        let workbook = if workbook.sheets.len() < workbook.sheet_names.len() {
+            match read_workbook(path, SheetSelection::All, &self.spec.limits) {
+                Ok(wb) => {
+                    whole = wb;
+                    &whole
+                }
+                Err(e) => {
+                    let d = Diagnostic::error(e.to_string()).at_opt(self.at("file"));
+                    self.diagnostics.push(d);
+                    return;
+                }
+            }
+        } else {
+            workbook
+        };
+        let repeats: Vec<&crate::ingest::RawSheet> = workbook
+            .sheets
+            .iter()
+            .filter(|s| s.name != table.sheet && layout::is_repeat_group(s))
+            .collect();
+        for note in layout::join_repeat_groups(table, &repeats) {
+            let d =
+                Diagnostic::warning(format!("{}: {note}", path.display())).at_opt(self.at("file"));
+            self.diagnostics.push(d);
+        }
     }
 
     fn flatten(

@@ -11,15 +11,18 @@
 //! `SubmitterID`, … instead, with `-` between group and question.
 //!
 //! Repeat groups go to further sheets whose rows point at the main sheet's `_index` through
-//! `_parent_index`. Those sheets are recognised (so `inspect` says what they are) but not joined
-//! to the main sheet yet: a spec reads the main sheet, one row per submission.
+//! `_parent_index`. [`join_repeat_groups`] joins them to the main sheet, one row per
+//! submission: each repeat-group column becomes a column of the main table holding the values
+//! of that submission's repeat rows joined with `"; "` (a spec reads it as a multi-select
+//! question, `multi = "; "`: she counts for an answer if any of her rows gave it), and
+//! `<sheet>/_count` holds how many repeat rows she has.
 
 use std::path::Path;
 
 use super::header::{quoted_list, SheetView};
 use super::Layout;
-use crate::ingest::table::{normalise_header, single_header_table, Table};
-use crate::ingest::{Format, RawSheet};
+use crate::ingest::table::{normalise_header, single_header_table, Column as TableColumn, Table};
+use crate::ingest::{Cell, Format, RawSheet};
 
 /// Kobo's system columns, on the main sheet and on repeat-group sheets.
 const SYSTEM: &[&str] = &[
@@ -118,7 +121,7 @@ impl Layout for KoboLayout {
             let shown = system_summary(&system);
             if view.position("_parent_index").is_some() {
                 return Some(format!(
-                    "Kobo system columns {shown}: a repeat-group sheet, linked to the main sheet by \"_parent_index\" (not joined yet)"
+                    "Kobo system columns {shown}: a repeat-group sheet, linked to the main sheet by \"_parent_index\" and joined to it when the main sheet is read"
                 ));
             }
             return Some(format!("Kobo system columns {shown}"));
@@ -146,6 +149,124 @@ impl Layout for KoboLayout {
     }
 }
 
+/// The separator between a submission's repeat-group values in a joined column.
+pub const REPEAT_SEPARATOR: &str = "; ";
+
+/// A repeat-group sheet: its header names `_parent_index`.
+pub fn is_repeat_group(sheet: &RawSheet) -> bool {
+    SheetView::of(sheet).is_some_and(|view| view.position("_parent_index").is_some())
+}
+
+/// Joins Kobo repeat-group sheets to the main sheet's table (see the module docs): for each
+/// repeat column that is not Kobo bookkeeping, a column of the submission's values joined with
+/// [`REPEAT_SEPARATOR`], and a `<sheet>/_count` column. Returns notes for the row ledger's
+/// reader: repeat rows that point at no submission, and sheets that could not be joined.
+pub fn join_repeat_groups(table: &mut Table, repeats: &[&RawSheet]) -> Vec<String> {
+    let mut notes = Vec::new();
+    let Some(index_column) = table.column("_index").map(|c| c.index as usize) else {
+        if !repeats.is_empty() {
+            notes.push(
+                "the main sheet has no \"_index\" column, so its repeat-group sheets cannot be joined to it"
+                    .to_string(),
+            );
+        }
+        return notes;
+    };
+    // Submission `_index` → position in `table.rows`.
+    let mut by_index: std::collections::BTreeMap<String, usize> = Default::default();
+    for (i, row) in table.rows.iter().enumerate() {
+        if let Some(cell) = row.cells.get(index_column) {
+            let key = cell.to_text().trim().to_string();
+            if !key.is_empty() {
+                by_index.entry(key).or_insert(i);
+            }
+        }
+    }
+    let width = table.columns.iter().map(|c| c.index + 1).max().unwrap_or(0) as usize;
+    let mut next_index = width as u32;
+    for rows in table.rows.iter_mut() {
+        rows.cells.resize(width, Cell::Empty);
+    }
+    for sheet in repeats {
+        let Some(view) = SheetView::of(sheet) else {
+            continue;
+        };
+        let Some(parent) = view.position("_parent_index") else {
+            continue;
+        };
+        let columns: Vec<(usize, String)> = view
+            .keys
+            .iter()
+            .enumerate()
+            .filter(|(i, _)| !KoboLayout::is_metadata(&view.header_text(*i)))
+            .map(|(i, _)| (i, view.header_text(i)))
+            .filter(|(_, name)| !name.trim().is_empty())
+            .collect();
+        // Values per submission, per column, in sheet order.
+        let mut values: Vec<Vec<Vec<String>>> =
+            vec![vec![Vec::new(); columns.len()]; table.rows.len()];
+        let mut counts = vec![0u64; table.rows.len()];
+        let mut orphans = 0usize;
+        for row in &view.rows {
+            let key = row
+                .cells
+                .get(parent)
+                .map(|c| c.to_text().trim().to_string())
+                .unwrap_or_default();
+            let Some(&target) = by_index.get(&key) else {
+                orphans += 1;
+                continue;
+            };
+            counts[target] += 1;
+            for (k, (i, _)) in columns.iter().enumerate() {
+                let text = row.cells.get(*i).map(Cell::to_text).unwrap_or_default();
+                if !text.trim().is_empty() {
+                    values[target][k].push(text.trim().to_string());
+                }
+            }
+        }
+        if orphans > 0 {
+            notes.push(format!(
+                "{orphans} row(s) of repeat-group sheet \"{}\" point at no submission of sheet \"{}\" (their \"_parent_index\" is not an \"_index\" there) and are left out",
+                sheet.name, table.sheet
+            ));
+        }
+        let taken: std::collections::BTreeSet<String> =
+            table.columns.iter().map(|c| c.name.clone()).collect();
+        let mut add = |table: &mut Table, name: String, cells: Vec<Cell>| {
+            let name = if taken.contains(&name) {
+                format!("{}/{name}", sheet.name)
+            } else {
+                name
+            };
+            table.columns.push(TableColumn {
+                name: name.clone(),
+                index: next_index,
+                header: name,
+                code: None,
+                metadata: false,
+            });
+            next_index += 1;
+            for (row, cell) in table.rows.iter_mut().zip(cells) {
+                row.cells.push(cell);
+            }
+        };
+        for (k, (_, name)) in columns.iter().enumerate() {
+            let cells = values
+                .iter()
+                .map(|v| match v[k].is_empty() {
+                    true => Cell::Empty,
+                    false => Cell::Text(v[k].join(REPEAT_SEPARATOR)),
+                })
+                .collect();
+            add(table, name.clone(), cells);
+        }
+        let cells = counts.iter().map(|&n| Cell::Number(n as f64)).collect();
+        add(table, format!("{}/_count", sheet.name), cells);
+    }
+    notes
+}
+
 /// The first few names found, and how many more.
 fn system_summary(found: &[String]) -> String {
     const SHOWN: usize = 3;
@@ -159,7 +280,7 @@ fn system_summary(found: &[String]) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::ingest::{Cell, RawRow};
+    use crate::ingest::RawRow;
 
     fn header(cells: &[&str]) -> RawSheet {
         RawSheet {
@@ -193,17 +314,16 @@ mod tests {
     }
 
     #[test]
-    fn a_repeat_group_sheet_says_it_is_not_joined() {
+    fn a_repeat_group_sheet_says_it_is_joined() {
         let s = header(&[
             "child/name",
             "_index",
             "_parent_table_name",
             "_parent_index",
         ]);
-        assert!(KoboLayout
-            .detect(&s)
-            .unwrap()
-            .contains("repeat-group sheet"));
+        assert!(KoboLayout.detect(&s).unwrap().contains(
+            "repeat-group sheet, linked to the main sheet by \"_parent_index\" and joined"
+        ));
     }
 
     #[test]

@@ -19,7 +19,7 @@ use std::path::Path;
 pub use coding_long::CodingLongLayout;
 pub use coding_matrix::CodingMatrixLayout;
 pub use google_forms::GoogleFormsLayout;
-pub use kobo::KoboLayout;
+pub use kobo::{is_repeat_group, join_repeat_groups, KoboLayout, REPEAT_SEPARATOR};
 pub use ms_forms::MsFormsLayout;
 pub use plain::PlainLayout;
 pub use qualtrics::QualtricsLayout;
