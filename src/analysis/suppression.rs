@@ -170,6 +170,18 @@ impl TableSuppression {
 /// assert!(!hidden.grand_total);
 /// ```
 pub fn suppress_table(cells: &[Vec<u64>], min_cell: u32) -> TableSuppression {
+    suppress_table_hiding_rows(cells, min_cell, &[])
+}
+
+/// [`suppress_table`], with the row totals of `rows` (`cells.len()` for the grand total)
+/// hidden from the start as well (a figure
+/// another table or a complement rule requires hidden), and the secondary suppression that
+/// follows from them. Used when one total is published in two tables, so both hide it.
+pub fn suppress_table_hiding_rows(
+    cells: &[Vec<u64>],
+    min_cell: u32,
+    rows: &[usize],
+) -> TableSuppression {
     let width = cells.first().map_or(0, Vec::len);
     if cells.iter().any(|row| row.len() != width) {
         let hide = min_cell > 1;
@@ -184,6 +196,11 @@ pub fn suppress_table(cells: &[Vec<u64>], min_cell: u32) -> TableSuppression {
     let mut grid = Grid::new(cells, width);
     if min_cell > 1 {
         grid.hide_small(min_cell);
+        // Past the last row: the grand total.
+        for &row in rows.iter().filter(|&&row| row <= cells.len()) {
+            let total = grid.index(row, width);
+            grid.hidden[total] = true;
+        }
         loop {
             grid.enforce_lines(min_cell);
             let Some(exposed) = grid.first_determined() else {
@@ -461,6 +478,27 @@ impl Grid {
                 .collect(),
             grand_total: self.hidden[self.index(self.rows, self.columns)],
         }
+    }
+}
+
+#[cfg(test)]
+mod forced_rows_tests {
+    use super::*;
+
+    #[test]
+    fn a_forced_row_total_takes_a_partner_row_and_cells_with_it() {
+        // Nothing is small, but row 0's total must go (another table hides it): its cells
+        // would give it back, and the column totals would give those back, so a second row
+        // goes too.
+        let hidden =
+            suppress_table_hiding_rows(&[vec![10, 12], vec![20, 30], vec![9, 15]], 5, &[0]);
+        assert!(hidden.row_totals[0]);
+        assert!(hidden.cells[0].iter().any(|&h| h));
+        let other_rows = hidden.cells[1..].iter().flatten().filter(|&&h| h).count();
+        assert!(other_rows >= 1, "{hidden:?}");
+        assert!(!hidden.grand_total);
+        // Without the forced row, nothing is hidden.
+        assert!(suppress_table(&[vec![10, 12], vec![20, 30], vec![9, 15]], 5).hides_nothing());
     }
 }
 

@@ -72,7 +72,7 @@ pub fn months_chart(
     let mut notes = Vec::new();
     if bars.iter().any(|b| b.count.is_none()) {
         notes.push(
-            "A grey band marks a month whose count is not shown because it is small; it is not a month with nobody."
+            "A grey band marks a month whose count is not shown, to protect small numbers; it is not drawn to any height."
                 .to_string(),
         );
     }
@@ -98,7 +98,7 @@ pub fn months_chart(
         .iter()
         .map(|b| match b.count {
             Some(n) => format!("{}: {n}", b.label),
-            None => format!("{}: {}", b.label, super::SUPPRESSED_TEXT),
+            None => format!("{}: not shown (to protect small numbers)", b.label),
         })
         .collect();
     let alt = format!(
@@ -274,7 +274,13 @@ mod tests {
         )
         .unwrap();
         assert!(chart.alt.contains("Jan 2026: 12"), "{}", chart.alt);
-        assert!(chart.alt.contains("Feb 2026: not shown"), "{}", chart.alt);
+        assert!(
+            chart
+                .alt
+                .contains("Feb 2026: not shown (to protect small numbers)"),
+            "{}",
+            chart.alt
+        );
         assert!(chart.png.is_file() && chart.svg.is_file());
     }
 }

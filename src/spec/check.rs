@@ -441,6 +441,15 @@ impl Checker<'_> {
                         _ => "name the free-text question of comments",
                     },
                 ),
+                Some(q) if key == "requests" && q.options.is_empty() => self.error(
+                    spec_path!["summary", key],
+                    format!(
+                        "the requests question \"{question}\" lists no options, so what women wrote in themselves would be published as topics"
+                    ),
+                    format!(
+                        "add options = [...] to question \"{question}\" of source \"{name}\": the topics the form offers"
+                    ),
+                ),
                 Some(_) => {}
             }
         }

@@ -16,7 +16,9 @@ use crate::analysis::attendance::{
 };
 use crate::analysis::interval::{wilson_interval, Interval};
 use crate::analysis::periods::{parse_date_column, Period};
-use crate::analysis::suppression::{is_small, suppress_table, TableSuppression};
+use crate::analysis::suppression::{
+    is_small, suppress_table, suppress_table_hiding_rows, TableSuppression,
+};
 use crate::diagnostic::Diagnostic;
 use crate::ingest::Cell;
 use crate::model::{AnswerStatus, Evaluation, Outcome};
@@ -126,6 +128,9 @@ pub struct SummaryFigures {
     pub has_session_log: bool,
     pub redactions: RedactionCounts,
     pub min_cell: u32,
+    /// Things the reader should know about the data: locality names read as another spelling,
+    /// register dates the session log does not have.
+    pub notes: Vec<String>,
 }
 
 /// Computes the summary of `period`. Errors (a feedback date that cannot be read) are returned
@@ -136,7 +141,8 @@ pub fn compute(
     period: &Period,
 ) -> Result<SummaryFigures, Vec<Diagnostic>> {
     let min_cell = spec.privacy.min_cell;
-    let attendances: Vec<Attendance> = eval
+    let mut notes = Vec::new();
+    let mut attendances: Vec<Attendance> = eval
         .registers
         .iter()
         .flat_map(|r| r.attendances.iter().cloned())
@@ -146,18 +152,88 @@ pub fn compute(
         .iter()
         .filter(|r| r.kind == SourceKind::Sessions)
         .collect();
-    let sessions: Vec<Session> = logs
+    let mut sessions: Vec<Session> = logs
         .iter()
         .flat_map(|r| r.sessions.iter().cloned())
         .collect();
+    // One locality may be written "South" in the log and "south" in some register rows: all
+    // are read as the log's spelling, else the register's most common one, and the other
+    // spellings are named.
+    let mut seen: BTreeMap<String, BTreeMap<String, (bool, usize)>> = BTreeMap::new();
+    for (name, in_log) in attendances
+        .iter()
+        .map(|a| (&a.locality, false))
+        .chain(sessions.iter().map(|s| (&s.locality, true)))
+    {
+        let entry = seen
+            .entry(name.to_lowercase())
+            .or_default()
+            .entry(name.clone())
+            .or_default();
+        entry.0 |= in_log;
+        entry.1 += 1;
+    }
+    let spelling: BTreeMap<String, String> = seen
+        .into_iter()
+        .filter_map(|(key, spellings)| {
+            let best = spellings
+                .iter()
+                .max_by(|a, b| {
+                    (a.1 .0, a.1 .1)
+                        .cmp(&(b.1 .0, b.1 .1))
+                        .then_with(|| b.0.cmp(a.0))
+                })
+                .map(|(name, _)| name.clone())?;
+            Some((key, best))
+        })
+        .collect();
+    let mut variants: BTreeSet<(String, String)> = BTreeSet::new();
+    let names = attendances
+        .iter_mut()
+        .map(|a| &mut a.locality)
+        .chain(sessions.iter_mut().map(|s| &mut s.locality));
+    for name in names {
+        if let Some(canonical) = spelling.get(&name.to_lowercase()) {
+            if canonical != name {
+                variants.insert((name.clone(), canonical.clone()));
+                *name = canonical.clone();
+            }
+        }
+    }
+    for (variant, canonical) in &variants {
+        notes.push(format!(
+            "The locality \"{variant}\" is read as \"{canonical}\" (the same name written another way)."
+        ));
+    }
     let log = (!logs.is_empty()).then_some(sessions.as_slice());
     let (kept, excluded) = clean_register(&attendances, log);
+    if let Some(log) = log {
+        // A register date the log does not have still counts as a session held; say how many,
+        // as it may be a mistyped date.
+        let logged: BTreeSet<(NaiveDate, &str)> =
+            log.iter().map(|s| (s.date, s.locality.as_str())).collect();
+        let unlogged: BTreeSet<(NaiveDate, &str)> = kept
+            .iter()
+            .filter(|a| period.contains(a.date) && !logged.contains(&(a.date, a.locality.as_str())))
+            .map(|a| (a.date, a.locality.as_str()))
+            .collect();
+        if !unlogged.is_empty() {
+            let listed: Vec<String> = unlogged
+                .iter()
+                .map(|(d, l)| format!("{l} on {}", d.format("%-d %B %Y")))
+                .collect();
+            notes.push(format!(
+                "The register has attendances at sessions the session log does not list, each counted as a session held: {}. Check these dates in the register or add the sessions to the log.",
+                listed.join("; ")
+            ));
+        }
+    }
 
     let previous = period.previous();
     let now = summarise(&kept, log, period);
     let before = summarise(&kept, log, &previous);
-    let now_figures = publish_period(&now, period, min_cell);
-    let before_figures = publish_period(&before, &previous, min_cell);
+    let now_figures = publish_period(&now, min_cell);
+    let before_figures = publish_period(&before, min_cell);
 
     let feedback = feedback(spec, eval, period, &now, min_cell)?;
     let (mut feedback_by_locality, feedback_forms, redactions) = match feedback {
@@ -192,6 +268,7 @@ pub fn compute(
         has_session_log: log.is_some(),
         redactions,
         min_cell,
+        notes,
     })
 }
 
@@ -269,12 +346,18 @@ fn shown(value: u64, hidden: bool) -> Shown {
 }
 
 /// The figures of every locality (and, last, all together) with their hidden flags.
-fn publish_period(
-    summaries: &[AttendanceSummary],
-    period: &Period,
-    min_cell: u32,
-) -> Vec<PeriodFigures> {
+///
+/// Three tables over localities, each suppressed with [`suppress_table`]: attendances by month
+/// (row totals: attendances); women by whether they came once or more (row totals: women who
+/// came); and new joiners, twice — by referral route and by timing (within three months of
+/// diagnosis, later, date not known) — whose row totals are both the new joiners, so a total
+/// either hides, both hide. A locality's new joiners are also hidden when the women who came
+/// minus them (those who had come before) is small. For all localities together, women who came
+/// is counted afresh (a woman in two groups once) and hidden when the difference from the sum
+/// over localities is small; the other figures are the tables' column totals.
+fn publish_period(summaries: &[AttendanceSummary], min_cell: u32) -> Vec<PeriodFigures> {
     let places = &summaries[..summaries.len().saturating_sub(1)];
+    let n = places.len();
     let months = Hidden::new(
         &places
             .iter()
@@ -282,16 +365,18 @@ fn publish_period(
             .collect::<Vec<_>>(),
         min_cell,
     );
-    let visits = Hidden::new(
-        &places
-            .iter()
-            .map(|s| vec![s.came_once, s.returned])
-            .collect::<Vec<_>>(),
-        min_cell,
-    );
-    let routes: BTreeSet<&str> = summaries
+    let visit_cells: Vec<Vec<u64>> = places
+        .iter()
+        .map(|s| vec![s.came_once, s.returned])
+        .collect();
+    let visits = Hidden::new(&visit_cells, min_cell);
+    let women_sum: u64 = visit_cells.iter().flatten().sum();
+
+    let routes: Vec<&str> = summaries
         .iter()
         .flat_map(|s| s.referral_routes.iter().map(|(r, _)| r.as_str()))
+        .collect::<BTreeSet<_>>()
+        .into_iter()
         .collect();
     let route_count = |s: &AttendanceSummary, route: &str| {
         s.referral_routes
@@ -299,68 +384,109 @@ fn publish_period(
             .find(|(r, _)| r == route)
             .map_or(0, |(_, n)| *n)
     };
-    let joiners = Hidden::new(
-        &places
-            .iter()
-            .map(|s| routes.iter().map(|r| route_count(s, r)).collect())
-            .collect::<Vec<_>>(),
-        min_cell,
-    );
-    let timing = Hidden::new(
-        &places
-            .iter()
-            .map(|s| {
-                vec![
-                    s.joined_within_three_months,
-                    s.joiners_with_diagnosis_date - s.joined_within_three_months,
-                ]
-            })
-            .collect::<Vec<_>>(),
-        min_cell,
-    );
+    let route_cells: Vec<Vec<u64>> = places
+        .iter()
+        .map(|s| routes.iter().map(|r| route_count(s, r)).collect())
+        .collect();
+    let timing_cells: Vec<Vec<u64>> = places
+        .iter()
+        .map(|s| {
+            vec![
+                s.joined_within_three_months,
+                s.joiners_with_diagnosis_date - s.joined_within_three_months,
+                s.new_joiners - s.joiners_with_diagnosis_date,
+            ]
+        })
+        .collect();
+    // New joiners to hide from the start: those whose complement among the women is small.
+    let all = summaries.last();
+    let mut forced: BTreeSet<usize> = places
+        .iter()
+        .enumerate()
+        .filter(|(_, s)| is_small(s.unique_attendees.saturating_sub(s.new_joiners), min_cell))
+        .map(|(i, _)| i)
+        .collect();
+    if all.is_some_and(|a| is_small(a.unique_attendees.saturating_sub(a.new_joiners), min_cell)) {
+        forced.insert(n);
+    }
+    let (joiners, timing) = loop {
+        let rows: Vec<usize> = forced.iter().copied().collect();
+        let joiners = Hidden(suppress_table_hiding_rows(&route_cells, min_cell, &rows));
+        let timing = Hidden(suppress_table_hiding_rows(&timing_cells, min_cell, &rows));
+        let before = forced.len();
+        forced.extend((0..=n).filter(|&i| joiners.total(i) || timing.total(i)));
+        if forced.len() == before {
+            break (joiners, timing);
+        }
+    };
+
     let month_labels: Vec<String> = summaries
         .first()
         .map(|s| s.by_month.iter().map(|(key, _)| month_label(key)).collect())
         .unwrap_or_default();
-    let _ = period;
 
     summaries
         .iter()
         .enumerate()
         .map(|(i, s)| {
             let attendances_hidden = months.total(i);
-            let route_list = {
-                let mut list: Vec<(String, Shown)> = routes
-                    .iter()
-                    .enumerate()
-                    .map(|(j, r)| (r.to_string(), shown(route_count(s, r), joiners.cell(i, j))))
-                    .filter(|(_, n)| n.value > 0)
-                    .collect();
-                list.sort_by(|a, b| {
-                    b.1.get()
-                        .cmp(&a.1.get())
-                        .then_with(|| a.1.hidden.cmp(&b.1.hidden))
-                        .then_with(|| a.0.cmp(&b.0))
-                });
-                list
+            let is_all = i == n;
+            let (once, returned) = if is_all {
+                (
+                    visit_cells.iter().map(|c| c[0]).sum(),
+                    visit_cells.iter().map(|c| c[1]).sum(),
+                )
+            } else {
+                (s.came_once, s.returned)
             };
+            let women_hidden = if is_all {
+                visits.total(i) || is_small(women_sum - s.unique_attendees, min_cell)
+            } else {
+                visits.total(i)
+            };
+            let median_small = s
+                .median_per_session
+                .is_some_and(|m| is_small(m.round() as u64, min_cell));
             PeriodFigures {
                 sessions_held: s.sessions_held,
                 sessions_cancelled: s.sessions_cancelled,
                 attendances: shown(s.attendances, attendances_hidden),
-                unique_attendees: shown(s.unique_attendees, visits.total(i)),
+                unique_attendees: shown(s.unique_attendees, women_hidden),
                 new_joiners: shown(s.new_joiners, joiners.total(i)),
                 // Hidden with the attendances: with the sessions held, they give the mean back.
                 mean_per_session: s.mean_per_session.filter(|_| !attendances_hidden),
-                median_per_session: s.median_per_session.filter(|_| !attendances_hidden),
-                came_once: shown(s.came_once, visits.cell(i, 0)),
-                returned: shown(s.returned, visits.cell(i, 1)),
-                joiners_with_diagnosis_date: shown(s.joiners_with_diagnosis_date, timing.total(i)),
+                // With an odd number of sessions the median is one session's headcount.
+                median_per_session: s
+                    .median_per_session
+                    .filter(|_| !attendances_hidden && !median_small),
+                came_once: shown(once, visits.cell(i, 0)),
+                returned: shown(returned, visits.cell(i, 1)),
+                joiners_with_diagnosis_date: shown(
+                    s.joiners_with_diagnosis_date,
+                    timing.cell(i, 0) || timing.cell(i, 1) || timing.total(i),
+                ),
                 joined_within_three_months: shown(
                     s.joined_within_three_months,
                     timing.cell(i, 0) || timing.total(i),
                 ),
-                referral_routes: route_list,
+                referral_routes: {
+                    // Every route on every page, zeros included: leaving a zero out would say
+                    // which hidden routes are not zero.
+                    let mut list: Vec<(String, Shown)> = routes
+                        .iter()
+                        .enumerate()
+                        .map(|(j, r)| (r.to_string(), shown(route_count(s, r), joiners.cell(i, j))))
+                        .collect();
+                    list.sort_by(|a, b| {
+                        let rank = |x: &Shown| match x.get() {
+                            Some(0) => (2, 0),
+                            Some(v) => (0, u64::MAX - v),
+                            None => (1, 0),
+                        };
+                        rank(&a.1).cmp(&rank(&b.1)).then_with(|| a.0.cmp(&b.0))
+                    });
+                    list
+                },
                 by_month: s
                     .by_month
                     .iter()
@@ -446,17 +572,23 @@ fn feedback(
                 continue;
             }
             Err(e) => {
+                let csv = data.file.extension().is_some_and(|e| {
+                    ["csv", "tsv", "txt"]
+                        .iter()
+                        .any(|x| e.eq_ignore_ascii_case(x))
+                });
+                let (sheet, line) = if csv {
+                    (None, "line")
+                } else {
+                    (Some(data.sheet.as_str()), "row")
+                };
                 let place = match respondent.row {
-                    Some(row) => format!("row {row}, column \"{date_column}\""),
+                    Some(row) => format!("{line} {row}, column \"{date_column}\""),
                     None => format!("column \"{date_column}\""),
                 };
                 errors.push(
-                    Diagnostic::error(format!("{}: {e}", data.file.display()))
-                        .at(crate::diagnostic::Location::in_data(
-                            &data.file,
-                            Some(&data.sheet),
-                            Some(place),
-                        ))
+                    Diagnostic::error(format!("{e} (the feedback form's session date)"))
+                        .at(crate::diagnostic::Location::in_data(&data.file, sheet, Some(place)))
                         .help("write the date as 2026-05-13, or 13/05/2026 with the day first as in the rest of the column"),
                 );
                 continue;
@@ -491,7 +623,14 @@ fn feedback(
         |p: &Period| -> Vec<&Form> { forms.iter().filter(|f| p.contains(f.date)).collect() };
     let redactor = Redactor::new(&spec.privacy.names);
     let mut redactions = RedactionCounts::new();
-    let current = context.per_period(&in_period(period), Some((&redactor, &mut redactions)));
+    let women: Vec<u64> = now[..now.len().saturating_sub(1)]
+        .iter()
+        .map(|s| s.unique_attendees)
+        .collect();
+    let current = context.per_period(
+        &in_period(period),
+        Some((&redactor, &mut redactions, women.as_slice())),
+    );
     let previous = context.per_period(&in_period(&period.previous()), None);
 
     let mut out = FeedbackByLocality::new();
@@ -504,7 +643,7 @@ fn feedback(
         feedback.not_covered = feedback
             .requests
             .iter()
-            .filter(|(topic, _)| !covered.contains(&topic_key(topic)))
+            .filter(|(topic, _)| topic != SOMETHING_ELSE && !covered.contains(&topic_key(topic)))
             .map(|(topic, _)| topic.clone())
             .collect();
         feedback.before_forms = before.forms;
@@ -542,7 +681,7 @@ impl FeedbackContext<'_> {
     fn per_period(
         &self,
         forms: &[&Form],
-        quoting: Option<(&Redactor, &mut RedactionCounts)>,
+        quoting: Option<(&Redactor, &mut RedactionCounts, &[u64])>,
     ) -> Vec<Feedback> {
         let (spec, data, places, min_cell) = (self.spec, self.data, self.places, self.min_cell);
         let form_place: BTreeMap<&str, usize> = forms.iter().map(|f| (f.id, f.place)).collect();
@@ -614,6 +753,12 @@ impl FeedbackContext<'_> {
                 ) else {
                     continue;
                 };
+                // What a woman wrote in herself is never published: it is counted as one
+                // "something else", whatever it says.
+                let value = match answer.status {
+                    AnswerStatus::Answered => value,
+                    _ => SOMETHING_ELSE,
+                };
                 options.insert(value);
                 asked
                     .entry((i, value))
@@ -651,8 +796,12 @@ impl FeedbackContext<'_> {
             }
         }
 
-        // Comments, through the personal-data guard; two per locality, the fullest first.
-        if let (Some(comments), Some((redactor, redactions))) = (&spec.summary.comments, quoting) {
+        // Comments, through the personal-data guard: the first two of six words or more, in
+        // the order the forms came, from groups where enough women came and enough forms were
+        // returned that a comment does not point at one of a few.
+        if let (Some(comments), Some((redactor, redactions, women))) =
+            (&spec.summary.comments, quoting)
+        {
             let mut candidates: Vec<Vec<&str>> = vec![Vec::new(); places];
             for answer in data
                 .answers
@@ -663,17 +812,16 @@ impl FeedbackContext<'_> {
                     form_place.get(answer.respondent.as_str()),
                     answer.value.as_deref(),
                 ) {
-                    if text.split_whitespace().count() >= 6 {
+                    if text.split_whitespace().count() >= 6 && !candidates[i].contains(&text) {
                         candidates[i].push(text);
                     }
                 }
             }
-            for (i, texts) in candidates.iter_mut().enumerate() {
-                if is_small(form_counts[i], min_cell) {
+            for (i, texts) in candidates.iter().enumerate() {
+                let few = |n: u64| n < u64::from(min_cell.max(1));
+                if few(form_counts[i]) || women.get(i).is_none_or(|&w| few(w)) {
                     continue;
                 }
-                texts.sort_by(|a, b| b.len().cmp(&a.len()).then_with(|| a.cmp(b)));
-                texts.dedup();
                 out[i].quotes = texts
                     .iter()
                     .take(2)
@@ -693,6 +841,9 @@ impl FeedbackContext<'_> {
         out
     }
 }
+
+/// Topics asked for in a woman's own words (not one of the form's options), counted together.
+pub const SOMETHING_ELSE: &str = "Something else, in their own words (not shown)";
 
 /// Topics compare without case, spacing or punctuation: "Pain management" asks for what a
 /// session on "pain  management." covered.

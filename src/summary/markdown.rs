@@ -7,8 +7,9 @@ use std::fmt::Write;
 
 use chrono::{Datelike, NaiveDate};
 
-use super::figures::{Feedback, Locality, PeriodFigures, Shown, SummaryFigures};
+use super::figures::{Feedback, Locality, PeriodFigures, Shown, SummaryFigures, SOMETHING_ELSE};
 use crate::analysis::periods::Period;
+use crate::analysis::suppression::is_small;
 use crate::charts::Chart;
 use crate::report::figures::source_words;
 use crate::report::markdown::table_cell;
@@ -179,7 +180,7 @@ fn short_period(period: &Period) -> String {
 fn hidden_note(min_cell: u32) -> String {
     if min_cell > 1 {
         format!(
-            "Counts from 1 to {} are not shown ({HIDDEN}), nor any figure they could be worked back from, so that no one can be identified in a small group.",
+            "Counts of people from 1 to {} are not shown ({HIDDEN}), nor any figure they could be worked back from, so that no one can be identified in a small group; a figure marked {HIDDEN} may be hidden to protect a small number elsewhere in its table, not because it is small itself.",
             min_cell - 1
         )
     } else {
@@ -256,10 +257,16 @@ pub fn locality_page(
         Some(0) => {
             let _ = writeln!(out, "Nobody joined in this period.\n");
         }
-        _ => {
+        None => {
             let _ = writeln!(
                 out,
-                "A new joiner is a woman whose first session anywhere in the registers falls in this period. How they were referred:\n"
+                "The number of new joiners, how they were referred and when they first came are not shown here, to protect small numbers.\n"
+            );
+        }
+        Some(joined) => {
+            let _ = writeln!(
+                out,
+                "{joined} women joined: their first session anywhere in the registers falls in this period. How they were referred:\n"
             );
             let rows: Vec<Vec<String>> = now
                 .referral_routes
@@ -284,13 +291,9 @@ pub fn locality_page(
                     "**Within three months of diagnosis:** {n} of the {d} new joiners whose date of secondary diagnosis is known ({:.0}%) first came within three months of it, the service's target.\n",
                     100.0 * n as f64 / d as f64
                 ),
-                (None, Some(d)) => writeln!(
+                _ => writeln!(
                     out,
-                    "**Within three months of diagnosis:** the date of secondary diagnosis is known for {d} new joiners; how many first came within three months of it is not shown, because the number is small.\n"
-                ),
-                (_, None) => writeln!(
-                    out,
-                    "**Within three months of diagnosis:** not shown, because the numbers are small.\n"
+                    "**Within three months of diagnosis:** not shown here, to protect small numbers.\n"
                 ),
             };
         }
@@ -327,12 +330,12 @@ pub fn locality_page(
     }
 
     if let Some(feedback) = &locality.feedback {
-        feedback_section(&mut out, prefix, feedback);
+        feedback_section(&mut out, prefix, feedback, figures.has_session_log);
     }
     out
 }
 
-fn feedback_section(out: &mut String, prefix: &str, feedback: &Feedback) {
+fn feedback_section(out: &mut String, prefix: &str, feedback: &Feedback, has_log: bool) {
     heading(out, prefix, "What the women said");
     match feedback.forms.get() {
         Some(0) => {
@@ -406,11 +409,20 @@ fn feedback_section(out: &mut String, prefix: &str, feedback: &Feedback) {
     }
     if !feedback.requests.is_empty() {
         let _ = writeln!(out, "**Topics the women asked to cover next:**\n");
+        let covered_header = if has_log && !prefix.is_empty() {
+            "Covered in any group this period?"
+        } else {
+            "Covered this period?"
+        };
         let rows: Vec<Vec<String>> = feedback
             .requests
             .iter()
             .map(|(topic, n)| {
-                let covered = if feedback.not_covered.contains(topic) {
+                let covered = if topic == SOMETHING_ELSE {
+                    "—"
+                } else if !has_log {
+                    "not known (no session log)"
+                } else if feedback.not_covered.contains(topic) {
                     "not yet"
                 } else {
                     "yes"
@@ -420,11 +432,11 @@ fn feedback_section(out: &mut String, prefix: &str, feedback: &Feedback) {
             .collect();
         table(
             out,
-            &["Topic", "Forms asking", "Covered this period?"],
+            &["Topic", "Forms asking", covered_header],
             "|---|---:|---|",
             &rows,
         );
-        if !feedback.not_covered.is_empty() {
+        if has_log && !feedback.not_covered.is_empty() {
             let list: Vec<String> = feedback.not_covered.iter().map(|t| esc(t)).collect();
             let _ = writeln!(out, "Asked for but not yet covered: {}.\n", list.join("; "));
         }
@@ -533,16 +545,22 @@ pub fn about(out: &mut String, figures: &SummaryFigures) {
         .iter()
         .map(|n| esc(&source_words(n)))
         .collect();
+    let left_rows: u64 = figures.rows_read - figures.rows_used;
     let _ = writeln!(
         out,
-        "- **Sources:** {}. Of {} register rows under the headers, {} were used; the rest are listed below.",
+        "- **Sources:** {}. Of the {} rows under their headers, {} were used{}.",
         registers.join(", "),
         figures.rows_read,
-        figures.rows_used
+        figures.rows_used,
+        if left_rows > 0 {
+            "; the others are listed below"
+        } else {
+            ""
+        }
     );
     let _ = writeln!(
         out,
-        "- **A session** is a date and locality in the session log that went ahead (or, with no log, in the register). **An attendance** is one woman at one session. **A new joiner** is a woman whose first session anywhere in the registers' whole history falls in the period, counted in the locality of that first session."
+        "- **A session** is a date and locality in the session log that went ahead (or, with no log, in the register). **An attendance** is one woman at one session. **A new joiner** is a woman whose first session anywhere in the registers' whole history falls in the period, counted in the locality of that first session. For all localities together, a woman who goes to two groups is counted once in \"women who came\" and in each group's \"came once\" or \"came more than once\"."
     );
     let _ = writeln!(
         out,
@@ -553,11 +571,22 @@ pub fn about(out: &mut String, figures: &SummaryFigures) {
     if let Some((forms, _)) = &figures.feedback_forms {
         let _ = writeln!(
             out,
-            "- **Feedback forms** ({forms} read in all periods) are counted in the period and locality of the session they are about; comments are quoted only where a locality returned at least {} forms, after the personal-data guard.",
+            "- **Feedback forms** ({forms} in the file, from every period) are counted in the period and locality of the session they are about. Topics a woman wrote in herself are counted, never quoted. Comments are quoted only from groups where at least {} women came and returned forms, after the personal-data guard.",
             figures.min_cell.max(1)
         );
     }
+    for note in &figures.notes {
+        let _ = writeln!(out, "- {}", esc(note));
+    }
     out.push('\n');
+    // The counts of rows left out are about the whole service, and published like any count.
+    let shown_rows = |rows: u64| {
+        if is_small(rows, figures.min_cell) {
+            format!("fewer than {}", figures.min_cell)
+        } else {
+            rows.to_string()
+        }
+    };
     let mut left: Vec<Vec<String>> = figures
         .left_out
         .iter()
@@ -565,7 +594,7 @@ pub fn about(out: &mut String, figures: &SummaryFigures) {
             vec![
                 esc(&source_words(&l.source)),
                 esc(&l.reason),
-                l.rows.to_string(),
+                shown_rows(l.rows),
             ]
         })
         .collect();
@@ -574,14 +603,17 @@ pub fn about(out: &mut String, figures: &SummaryFigures) {
             vec![
                 esc(&source_words(&l.source)),
                 esc(&l.reason),
-                l.rows.to_string(),
+                shown_rows(l.rows),
             ]
         }));
     }
     if left.is_empty() {
         let _ = writeln!(out, "No register row or feedback form was left out.\n");
     } else {
-        let _ = writeln!(out, "**Rows left out, and why:**\n");
+        let _ = writeln!(
+            out,
+            "**Rows left out, and why** (`impactkit validate` lists each one for the team):\n"
+        );
         table(
             &mut *out,
             &["Source", "Reason", "Rows"],

@@ -55,7 +55,10 @@ struct FigureRow {
     this_period: Option<f64>,
     previous_period: Option<f64>,
     change: Option<f64>,
+    /// This period's figure is hidden.
     suppressed: bool,
+    /// The previous period's figure is hidden.
+    previous_suppressed: bool,
 }
 
 /// One row of `tables/feedback.csv`.
@@ -184,6 +187,7 @@ pub fn write_summary(
             "previous_period",
             "change",
             "suppressed",
+            "previous_suppressed",
         ],
     )?;
     tables::write_table(
@@ -228,17 +232,18 @@ pub fn write_summary(
     // to locality pages point at .md in one and .html in the other).
     let mut documents: Vec<(String, String, String)> = Vec::new();
     let mut all_chart = None;
+    let stems = page_stems(&figures);
     for locality in &written {
-        let chart = chart_for(&dir, locality.name.as_deref(), &figures).transpose()?;
+        let stem = locality.name.as_ref().and_then(|n| stems.get(n)).cloned();
+        let chart = chart_for(&dir, locality, stem.as_deref(), &figures).transpose()?;
         if let Some(chart) = &chart {
             files.push(chart.svg.clone());
             files.push(chart.png.clone());
         }
-        let Some(name) = &locality.name else {
+        let (Some(name), Some(stem)) = (&locality.name, stem) else {
             all_chart = chart;
             continue;
         };
-        let stem = page_stem(name);
         let link = chart.as_ref().map(|c| relative(&c.png, &dir));
         let mut markdown = markdown::locality_page(
             title,
@@ -285,13 +290,7 @@ pub fn write_summary(
     // What this run writes, and every page an earlier run may have written for a locality
     // the registers still name, is replaced; anything else in the folder is left alone.
     let mut outputs = vec!["charts".to_string(), "tables".to_string()];
-    for stem in figures
-        .localities
-        .iter()
-        .filter_map(|l| l.name.as_deref())
-        .map(page_stem)
-        .chain(["summary".to_string()])
-    {
+    for stem in stems.values().cloned().chain(["summary".to_string()]) {
         outputs.push(format!("{stem}.md"));
         outputs.push(format!("{stem}.html"));
     }
@@ -304,18 +303,30 @@ pub fn write_summary(
     })
 }
 
-fn page_stem(name: &str) -> String {
-    let stem = slug(name);
-    if stem.is_empty() || stem == "summary" {
-        format!("locality-{stem}")
-    } else {
-        stem
+/// Each locality's file name stem, unique: "St Ives" and "St. Ives" slug alike, and one
+/// page must not overwrite the other.
+fn page_stems(figures: &SummaryFigures) -> std::collections::BTreeMap<String, String> {
+    let mut used = std::collections::BTreeSet::from(["summary".to_string()]);
+    let mut stems = std::collections::BTreeMap::new();
+    for name in figures.localities.iter().filter_map(|l| l.name.as_deref()) {
+        let base = match slug(name) {
+            s if s.is_empty() => "locality".to_string(),
+            s => s,
+        };
+        let mut stem = base.clone();
+        let mut k = 2;
+        while !used.insert(stem.clone()) {
+            stem = format!("{base}-{k}");
+            k += 1;
+        }
+        stems.insert(name.to_string(), stem);
     }
+    stems
 }
 
-fn chart_stem(locality: Option<&str>) -> String {
-    match locality {
-        Some(name) => format!("attendances-by-month-{}", page_stem(name)),
+fn chart_stem(page: Option<&str>) -> String {
+    match page {
+        Some(stem) => format!("attendances-by-month-{stem}"),
         None => "attendances-by-month".to_string(),
     }
 }
@@ -331,13 +342,10 @@ fn relative(path: &Path, dir: &Path) -> String {
 /// nobody came.
 fn chart_for(
     dir: &Path,
-    locality: Option<&str>,
+    l: &Locality,
+    stem: Option<&str>,
     figures: &SummaryFigures,
 ) -> Option<Result<Chart, crate::charts::ChartError>> {
-    let l = figures
-        .localities
-        .iter()
-        .find(|l| l.name.as_deref() == locality)?;
     let bars: Vec<MonthBar> = l
         .now
         .by_month
@@ -364,31 +372,38 @@ fn chart_for(
             .collect::<Vec<_>>()
             .join(", ")
     );
-    let stem = dir.join("charts").join(chart_stem(locality));
+    let stem = dir.join("charts").join(chart_stem(stem));
     Some(months_chart(&bars, &title, "Attendances", &caption, &stem))
 }
 
 fn figure_rows(period: &str, l: &Locality) -> Vec<FigureRow> {
     let locality = l.label().to_string();
-    let row = |figure: &str, now: Option<f64>, before: Option<f64>, suppressed: bool| FigureRow {
-        period: period.to_string(),
-        locality: locality.clone(),
-        figure: figure.to_string(),
-        this_period: now,
-        previous_period: before,
-        change: now.zip(before).map(|(a, b)| round2(a - b)),
-        suppressed,
-    };
+    let row =
+        |figure: &str, now: Option<f64>, before: Option<f64>, hidden: (bool, bool)| FigureRow {
+            period: period.to_string(),
+            locality: locality.clone(),
+            figure: figure.to_string(),
+            this_period: now,
+            previous_period: before,
+            change: now.zip(before).map(|(a, b)| round2(a - b)),
+            suppressed: hidden.0,
+            previous_suppressed: hidden.1,
+        };
     let counted = |figure: &str, now: Shown, before: Shown| {
         row(
             figure,
             now.get().map(|n| n as f64),
             before.get().map(|n| n as f64),
-            now.hidden || before.hidden,
+            (now.hidden, before.hidden),
         )
     };
     let plain = |figure: &str, now: u64, before: u64| {
-        row(figure, Some(now as f64), Some(before as f64), false)
+        row(
+            figure,
+            Some(now as f64),
+            Some(before as f64),
+            (false, false),
+        )
     };
     let (now, before) = (&l.now, &l.before);
     let mut rows = vec![
@@ -409,15 +424,19 @@ fn figure_rows(period: &str, l: &Locality) -> Vec<FigureRow> {
             "mean_per_session",
             now.mean_per_session.map(round2),
             before.mean_per_session.map(round2),
-            average_hidden(now, now.mean_per_session)
-                || average_hidden(before, before.mean_per_session),
+            (
+                average_hidden(now, now.mean_per_session),
+                average_hidden(before, before.mean_per_session),
+            ),
         ),
         row(
             "median_per_session",
             now.median_per_session,
             before.median_per_session,
-            average_hidden(now, now.median_per_session)
-                || average_hidden(before, before.median_per_session),
+            (
+                average_hidden(now, now.median_per_session),
+                average_hidden(before, before.median_per_session),
+            ),
         ),
         counted("came_once", now.came_once, before.came_once),
         counted("returned", now.returned, before.returned),
@@ -449,7 +468,7 @@ fn figure_rows(period: &str, l: &Locality) -> Vec<FigureRow> {
             &format!("attendances_in: {month}"),
             n.get().map(|n| n as f64),
             None,
-            n.hidden,
+            (n.hidden, false),
         ));
     }
     rows
