@@ -148,7 +148,7 @@ fn summary_for(
 
     // Sessions held: from the log, or from the register when there is none.
     let mut held: BTreeSet<(NaiveDate, &str)> = BTreeSet::new();
-    let mut cancelled = 0;
+    let mut cancelled_sessions: BTreeSet<(NaiveDate, &str)> = BTreeSet::new();
     let mut topics: BTreeMap<String, u64> = BTreeMap::new();
     let mut speakers: BTreeMap<String, u64> = BTreeMap::new();
     match sessions {
@@ -158,7 +158,8 @@ fn summary_for(
                 .filter(|s| period.contains(s.date) && here(&s.locality))
             {
                 if !s.went_ahead {
-                    cancelled += 1;
+                    // A session logged twice as cancelled is one session.
+                    cancelled_sessions.insert((s.date, s.locality.as_str()));
                     continue;
                 }
                 if held.insert((s.date, s.locality.as_str())) {
@@ -229,7 +230,8 @@ fn summary_for(
     AttendanceSummary {
         locality: locality.map(str::to_string),
         sessions_held: held.len() as u64,
-        sessions_cancelled: cancelled,
+        // A session both cancelled and held (logged twice, or attended) went ahead.
+        sessions_cancelled: cancelled_sessions.difference(&held).count() as u64,
         attendances: in_period.len() as u64,
         unique_attendees: by_attendee.len() as u64,
         new_joiners: joiners.len() as u64,
@@ -306,6 +308,19 @@ mod tests {
             went_ahead,
             row,
         }
+    }
+
+    #[test]
+    fn a_cancellation_logged_twice_is_one_session() {
+        let period = Period::parse("2026-H1").unwrap();
+        let log = vec![
+            s(2, d(2026, 3, 4), "North", "Lymphoedema", false),
+            s(3, d(2026, 3, 4), "North", "Lymphoedema", false),
+            s(4, d(2026, 4, 1), "North", "Pain management", true),
+        ];
+        let register = vec![a(2, d(2026, 4, 1), "North", "A")];
+        let out = summarise(&register, Some(&log), &period);
+        assert_eq!((out[0].sessions_held, out[0].sessions_cancelled), (1, 1));
     }
 
     /// A small register worked through by hand in the comments.
