@@ -18,9 +18,11 @@
 //! [`Column::code`]. Qualtrics' own columns (dates, IP address, progress, recipient, location,
 //! `_DO` display orders, `Q_` fields) are marked as metadata.
 //!
-//! Survey previews (`Status` "Survey Preview", or 1 in a numeric export) and test responses
-//! (`Status` "Survey Test") are rows the layout leaves out, each with its reason for the row
-//! ledger. `-99` ("seen but not answered") is left to cell normalisation, which reads it as no
+//! Survey previews, test responses, spam and synthetic responses (`Status` "Survey Preview",
+//! "Survey Test", "Spam"…, or their codes 1, 8, 9… in a numeric export) are rows the layout
+//! leaves out, each with its reason for the row ledger; ordinary, imported and offline
+//! responses are kept. The numeric test code 2 is kept: it is what a survey's generated test
+//! responses carry, and an export of nothing else is read as it is rather than as empty. `-99` ("seen but not answered") is left to cell normalisation, which reads it as no
 //! answer. This module only names columns and marks rows; it never changes a cell.
 
 use std::path::Path;
@@ -283,23 +285,51 @@ fn status_column(ids: &[String], texts: &[String], variant: Variant) -> Option<u
     })
 }
 
-/// Why a row is not a response: a survey preview or a test response.
+/// Qualtrics' response types: the `Status` code, its label, and why a row of it is not a
+/// response (`None`: a response). The codes and labels are those of Qualtrics' SPSS export
+/// (`VALUE LABELS /Status 0 "IP Address" 1 "Survey Preview" ...`).
+const RESPONSE_TYPES: [(u32, &str, Option<&str>); 14] = [
+    (0, "IP Address", None),
+    (1, "Survey Preview", Some("Qualtrics survey preview")),
+    // Kept as a number: 2 is what "Generate test responses" writes, and exports such as the
+    // QualtricsTools sample hold nothing else; the label "Survey Test" is left out below.
+    (2, "Survey Test", None),
+    (4, "Imported", None),
+    (8, "Spam", Some("Qualtrics spam response")),
+    (9, "Survey Preview Spam", Some("Qualtrics survey preview")),
+    (12, "Imported Spam", Some("Qualtrics spam response")),
+    (16, "Offline", None),
+    (
+        17,
+        "Offline Survey Preview",
+        Some("Qualtrics survey preview"),
+    ),
+    (32, "EX", None),
+    (40, "EX Spam", Some("Qualtrics spam response")),
+    (48, "EX Offline", None),
+    (132, "Reimported imported", None),
+    (256, "Synthetic", Some("Qualtrics synthetic response")),
+];
+
+/// Why a row is not a response: a survey preview, a test, spam or a synthetic response.
 fn not_a_response(row: &RawRow, status: usize) -> Option<String> {
     let cell = row.cells.get(status)?;
     let text = clean_text(&cell.to_text()).text;
-    let preview_code = match cell {
-        Cell::Number(n) => *n == 1.0,
-        _ => text == "1",
+    let code = match cell {
+        Cell::Number(n) if n.fract() == 0.0 && *n >= 0.0 => Some(*n as u32),
+        _ => text.parse::<u32>().ok(),
     };
-    if preview_code {
-        Some("Qualtrics survey preview: Status is 1 (Survey Preview)".to_string())
-    } else if text.eq_ignore_ascii_case("Survey Preview") {
-        Some("Qualtrics survey preview: Status is \"Survey Preview\"".to_string())
-    } else if text.eq_ignore_ascii_case("Survey Test") {
-        Some("Qualtrics test response: Status is \"Survey Test\"".to_string())
-    } else {
-        None
+    if let Some(code) = code {
+        let (_, label, why) = RESPONSE_TYPES.iter().find(|(c, _, _)| *c == code)?;
+        return why.map(|why| format!("{why}: Status is {code} ({label})"));
     }
+    if text.eq_ignore_ascii_case("Survey Test") {
+        return Some("Qualtrics test response: Status is \"Survey Test\"".to_string());
+    }
+    let (_, label, why) = RESPONSE_TYPES
+        .iter()
+        .find(|(_, label, _)| text.eq_ignore_ascii_case(label))?;
+    why.map(|why| format!("{why}: Status is \"{label}\""))
 }
 
 /// One note for every column whose question text repeats an earlier one: Qualtrics repeats
@@ -329,6 +359,50 @@ fn repeated_texts_note(table: &Table, renames: &[ReadNote], row: u32) -> Option<
             table.header_rows.first().copied().unwrap_or(1),
         ),
     })
+}
+
+#[cfg(test)]
+mod response_type_tests {
+    use super::*;
+
+    fn status(cell: Cell) -> Option<String> {
+        not_a_response(
+            &RawRow {
+                number: 4,
+                cells: vec![cell],
+            },
+            0,
+        )
+    }
+
+    #[test]
+    fn previews_tests_spam_and_synthetic_rows_are_not_responses() {
+        assert_eq!(status(Cell::Number(2.0)), None);
+        assert_eq!(
+            status(Cell::Text("Survey Test".into())).as_deref(),
+            Some("Qualtrics test response: Status is \"Survey Test\"")
+        );
+        assert_eq!(
+            status(Cell::Text("8".into())).as_deref(),
+            Some("Qualtrics spam response: Status is 8 (Spam)")
+        );
+        assert_eq!(
+            status(Cell::Text("Survey Preview Spam".into())).as_deref(),
+            Some("Qualtrics survey preview: Status is \"Survey Preview Spam\"")
+        );
+        assert!(status(Cell::Number(256.0)).is_some());
+        for kept in [
+            Cell::Number(0.0),
+            Cell::Number(4.0),
+            Cell::Number(16.0),
+            Cell::Text("IP Address".into()),
+            Cell::Text("Offline".into()),
+            Cell::Text("Imported".into()),
+            Cell::Empty,
+        ] {
+            assert_eq!(status(kept.clone()), None, "{kept:?}");
+        }
+    }
 }
 
 #[cfg(test)]
