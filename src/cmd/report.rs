@@ -2,9 +2,11 @@ use std::io::Write;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
+use super::Format;
+
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 
-use impactkit::report::{write_report_with_progress, Formats, ReportError, ReportOptions, Step};
+use impactkit::report::{write_report_with_progress, ReportError, ReportOptions, Step};
 
 #[derive(clap::Args)]
 pub struct Args {
@@ -29,14 +31,6 @@ pub struct Args {
     /// No progress display and no summary; warnings and errors are still printed.
     #[arg(long, short)]
     quiet: bool,
-}
-
-#[derive(Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
-enum Format {
-    /// impact-report.md, GitHub-flavoured Markdown with the charts linked.
-    Md,
-    /// impact-report.html, one self-contained file with the charts inlined, for print or PDF.
-    Html,
 }
 
 /// A spinner on stderr naming the current step; drawn only when stderr is a terminal.
@@ -68,10 +62,7 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     let options = ReportOptions {
         out: args.out.as_deref(),
         template: template.as_deref(),
-        formats: Formats {
-            markdown: args.format.contains(&Format::Md),
-            html: args.format.contains(&Format::Html),
-        },
+        formats: Format::chosen(&args.format),
         baseline: args.baseline.as_deref(),
         baseline_wave: args.baseline_wave.as_deref(),
     };

@@ -2,8 +2,10 @@ use std::io::Write;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
+use super::Format;
+
 use impactkit::analysis::periods::Period;
-use impactkit::report::{Formats, ReportError};
+use impactkit::report::ReportError;
 use impactkit::summary::{write_summary, SummaryOptions};
 
 #[derive(clap::Args)]
@@ -33,14 +35,6 @@ pub struct Args {
     quiet: bool,
 }
 
-#[derive(Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
-enum Format {
-    /// Markdown, with the charts linked.
-    Md,
-    /// One self-contained HTML file per document, charts inlined, for print or PDF.
-    Html,
-}
-
 pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     let period = match (&args.period, &args.from, &args.to) {
         (Some(p), _, _) => Period::parse(p),
@@ -61,10 +55,7 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         period,
         locality: args.locality.as_deref(),
         out: args.out.as_deref(),
-        formats: Formats {
-            markdown: args.format.contains(&Format::Md),
-            html: args.format.contains(&Format::Html),
-        },
+        formats: Format::chosen(&args.format),
     };
     match write_summary(&args.spec, &options) {
         Ok(output) => {

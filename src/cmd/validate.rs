@@ -19,19 +19,8 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     let mut out = std::io::stdout().lock();
     for s in validation.source_summaries() {
         let l = &s.ledger;
-        let mut line = format!(
-            "{} ({}): {} respondents; {} rows read: {} header, {} used, {} excluded",
-            s.name, s.group, s.respondents, l.rows_read, l.header, l.used, l.excluded
-        );
-        if !l.reasons.is_empty() {
-            let reasons: Vec<String> = l
-                .reasons
-                .iter()
-                .map(|(reason, n)| format!("{n} {reason}"))
-                .collect();
-            line.push_str(&format!(" ({})", reasons.join(", ")));
-        }
-        writeln!(out, "{line}")?;
+        let what = format!("{} ({}): {} respondents", s.name, s.group, s.respondents);
+        writeln!(out, "{}", ledger_line(&what, l))?;
     }
     for register in validation
         .evaluation
@@ -45,24 +34,12 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
             }
             _ => format!("{} sessions", register.sessions.len()),
         };
-        let mut line = format!(
-            "{} ({} register): {what}; {} rows read: {} header, {} used, {} excluded",
+        let what = format!(
+            "{} ({} register): {what}",
             register.name,
-            register.kind.name(),
-            l.rows_read,
-            l.header,
-            l.used,
-            l.excluded
+            register.kind.name()
         );
-        if !l.reasons.is_empty() {
-            let reasons: Vec<String> = l
-                .reasons
-                .iter()
-                .map(|(reason, n)| format!("{n} {reason}"))
-                .collect();
-            line.push_str(&format!(" ({})", reasons.join(", ")));
-        }
-        writeln!(out, "{line}")?;
+        writeln!(out, "{}", ledger_line(&what, &l))?;
     }
     let (errors, warnings) = (validation.errors(), validation.warnings());
     writeln!(
@@ -77,4 +54,21 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     } else {
         ExitCode::SUCCESS
     })
+}
+
+/// "what; N rows read: h header, u used, e excluded (n reason, …)".
+fn ledger_line(what: &str, l: &impactkit::model::LedgerSummary) -> String {
+    let mut line = format!(
+        "{what}; {} rows read: {} header, {} used, {} excluded",
+        l.rows_read, l.header, l.used, l.excluded
+    );
+    if !l.reasons.is_empty() {
+        let reasons: Vec<String> = l
+            .reasons
+            .iter()
+            .map(|(reason, n)| format!("{n} {reason}"))
+            .collect();
+        line.push_str(&format!(" ({})", reasons.join(", ")));
+    }
+    line
 }
