@@ -34,11 +34,11 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
             }
             _ => format!("{} sessions", register.sessions.len()),
         };
-        let what = format!(
-            "{} ({} register): {what}",
-            register.name,
-            register.kind.name()
-        );
+        let kind = match register.kind {
+            impactkit::spec::SourceKind::Attendance => "attendance register",
+            _ => "session log",
+        };
+        let what = format!("{} ({kind}): {what}", register.name);
         writeln!(out, "{}", ledger_line(&what, &l))?;
     }
     let (errors, warnings) = (validation.errors(), validation.warnings());
