@@ -50,6 +50,9 @@ pub struct AttendanceSummary {
     /// three months of it.
     pub joiners_with_diagnosis_date: u64,
     pub joined_within_three_months: u64,
+    /// New joiners whose recorded diagnosis date is after their first session: a register
+    /// error, left out of the dates known.
+    pub joiners_diagnosed_after_first_session: u64,
     /// Sessions held per topic and per speaker role.
     pub topics: Vec<(String, u64)>,
     pub speakers: Vec<(String, u64)>,
@@ -125,12 +128,39 @@ pub fn summarise(
         }
     }
 
+    // Her referral route and diagnosis date: the first written on any of her rows, in date
+    // order (a register writes them on her first row, but not always).
+    let mut in_order: Vec<&Attendance> = register.iter().collect();
+    in_order.sort_by_key(|a| (a.date, &a.source, a.row));
+    let mut details: BTreeMap<&str, Details> = BTreeMap::new();
+    for a in in_order {
+        let d = details.entry(a.attendee.as_str()).or_default();
+        if d.referral.is_none() {
+            d.referral = a
+                .referral
+                .as_deref()
+                .map(str::trim)
+                .filter(|r| !r.is_empty())
+                .map(str::to_string);
+        }
+        d.diagnosed = d.diagnosed.or(a.diagnosed);
+    }
+
     let mut out: Vec<AttendanceSummary> = localities
         .iter()
-        .map(|l| summary_for(register, sessions, period, &first, Some(l)))
+        .map(|l| summary_for(register, sessions, period, &first, &details, Some(l)))
         .collect();
-    out.push(summary_for(register, sessions, period, &first, None));
+    out.push(summary_for(
+        register, sessions, period, &first, &details, None,
+    ));
     out
+}
+
+/// What the register says of a woman on any of her rows.
+#[derive(Debug, Default)]
+struct Details {
+    referral: Option<String>,
+    diagnosed: Option<NaiveDate>,
 }
 
 fn summary_for(
@@ -138,6 +168,7 @@ fn summary_for(
     sessions: Option<&[Session]>,
     period: &Period,
     first: &BTreeMap<&str, &Attendance>,
+    details: &BTreeMap<&str, Details>,
     locality: Option<&str>,
 ) -> AttendanceSummary {
     let here = |l: &str| locality.is_none_or(|want| want == l);
@@ -210,20 +241,24 @@ fn summary_for(
     let mut routes: BTreeMap<String, u64> = BTreeMap::new();
     let mut with_date = 0;
     let mut within = 0;
+    let mut diagnosed_later = 0;
     for j in &joiners {
-        let route = j
-            .referral
-            .as_deref()
-            .map(str::trim)
-            .filter(|r| !r.is_empty())
+        let known = details.get(j.attendee.as_str());
+        let route = known
+            .and_then(|d| d.referral.as_deref())
             .unwrap_or(NOT_RECORDED);
         *routes.entry(route.to_string()).or_default() += 1;
-        if let Some(diagnosed) = j.diagnosed {
-            with_date += 1;
-            let limit = diagnosed.checked_add_months(Months::new(3));
-            if j.date >= diagnosed && limit.is_some_and(|limit| j.date <= limit) {
-                within += 1;
+        match known.and_then(|d| d.diagnosed) {
+            // Diagnosed after her first session: a register error to check, not a date to use.
+            Some(diagnosed) if diagnosed > j.date => diagnosed_later += 1,
+            Some(diagnosed) => {
+                with_date += 1;
+                let limit = diagnosed.checked_add_months(Months::new(3));
+                if limit.is_some_and(|limit| j.date <= limit) {
+                    within += 1;
+                }
             }
+            None => {}
         }
     }
 
@@ -252,6 +287,7 @@ fn summary_for(
         referral_routes: sorted_by_count(routes),
         joiners_with_diagnosis_date: with_date,
         joined_within_three_months: within,
+        joiners_diagnosed_after_first_session: diagnosed_later,
         topics: sorted_by_count(topics),
         speakers: sorted_by_count(speakers),
     }
@@ -308,6 +344,29 @@ mod tests {
             went_ahead,
             row,
         }
+    }
+
+    #[test]
+    fn referral_and_diagnosis_are_read_from_any_of_her_rows() {
+        let period = Period::parse("2026-H1").unwrap();
+        let mut register = vec![
+            a(2, d(2026, 1, 7), "North", "A"),
+            a(3, d(2026, 2, 4), "North", "A"),
+            a(4, d(2026, 1, 7), "North", "B"),
+        ];
+        // A's route and date were written on her second row; B's date is after her first
+        // session, which cannot be right.
+        register[1].referral = Some("Helpline".into());
+        register[1].diagnosed = Some(d(2025, 12, 1));
+        register[2].diagnosed = Some(d(2026, 3, 1));
+        let all = summarise(&register, None, &period).pop().unwrap();
+        assert_eq!(
+            all.referral_routes,
+            [("Helpline".to_string(), 1), (NOT_RECORDED.to_string(), 1)]
+        );
+        assert_eq!(all.joiners_with_diagnosis_date, 1);
+        assert_eq!(all.joined_within_three_months, 1);
+        assert_eq!(all.joiners_diagnosed_after_first_session, 1);
     }
 
     #[test]

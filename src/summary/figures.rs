@@ -231,6 +231,15 @@ pub fn compute(
 
     let previous = period.previous();
     let now = summarise(&kept, log, period);
+    if now
+        .last()
+        .is_some_and(|all| all.joiners_diagnosed_after_first_session > 0)
+    {
+        notes.push(
+            "Some new joiners' recorded date of secondary diagnosis is after their first session; those dates are treated as not known. Check them in the register."
+                .to_string(),
+        );
+    }
     let before = summarise(&kept, log, &previous);
     let now_figures = publish_period(&now, min_cell);
     let before_figures = publish_period(&before, min_cell);
