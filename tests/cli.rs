@@ -1,16 +1,11 @@
 //! The `impactkit` binary as a user runs it: exit codes, messages and their locations.
 
-use assert_cmd::Command;
+mod common;
+
 use predicates::prelude::*;
 use std::path::{Path, PathBuf};
 
-fn impactkit() -> Command {
-    Command::cargo_bin("impactkit").expect("the binary is built by cargo test")
-}
-
-fn root() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-}
+use common::{impactkit, root};
 
 fn fixture(rel: &str) -> PathBuf {
     root().join("tests/fixtures/real").join(rel)

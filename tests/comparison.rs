@@ -1,17 +1,11 @@
 //! `impactkit report --baseline`: the comparison table (contract), its statistics against
 //! scipy/statsmodels, small numbers on the baseline side, and unusable baselines.
 
-use std::path::{Path, PathBuf};
+mod common;
 
-use assert_cmd::Command;
+use std::path::Path;
 
-fn impactkit() -> Command {
-    Command::cargo_bin("impactkit").expect("the binary is built by cargo test")
-}
-
-fn root() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-}
+use common::{impactkit, root};
 
 /// The sample's 2026 figures against an invented 2023 wave.
 const BASELINE: &str = "benefit,source,n,N,wave\n\

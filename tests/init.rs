@@ -1,17 +1,11 @@
 //! `impactkit init FILE... > evaluation.toml`: a starting spec that `validate` accepts and
 //! `report` runs on, for the sample and for every real platform export in tests/fixtures/real.
 
+mod common;
+
 use std::path::PathBuf;
 
-use assert_cmd::Command;
-
-fn impactkit() -> Command {
-    Command::cargo_bin("impactkit").expect("the binary is built by cargo test")
-}
-
-fn root() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-}
+use common::{impactkit, root};
 
 /// Copies `files` into a fresh folder, runs init there and validates what it wrote.
 fn init_and_validate(files: &[PathBuf]) -> String {

@@ -16,16 +16,15 @@
 //! Every Qualtrics response in these two files has Status 2 and none 1 or "Survey Preview", so
 //! none is left out as a preview.
 
+mod common;
+
 use std::path::{Path, PathBuf};
 
-use assert_cmd::Command;
 use impactkit::model::{load_evaluation, Evaluation, Outcome};
 use impactkit::spec;
 use predicates::prelude::*;
 
-fn impactkit() -> Command {
-    Command::cargo_bin("impactkit").expect("the binary is built by cargo test")
-}
+use common::impactkit;
 
 fn real(relative: &str) -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))

@@ -1,36 +1,10 @@
 //! `impactkit report`: the output folder, its contract table, reproducibility and safety.
 
-use std::collections::BTreeMap;
-use std::path::{Path, PathBuf};
+mod common;
 
-use assert_cmd::Command;
+use std::path::Path;
 
-fn impactkit() -> Command {
-    Command::cargo_bin("impactkit").expect("the binary is built by cargo test")
-}
-
-fn root() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-}
-
-fn read_dir_bytes(dir: &Path) -> BTreeMap<PathBuf, Vec<u8>> {
-    let mut out = BTreeMap::new();
-    let mut stack = vec![dir.to_path_buf()];
-    while let Some(d) = stack.pop() {
-        for entry in std::fs::read_dir(&d).unwrap() {
-            let path = entry.unwrap().path();
-            if path.is_dir() {
-                stack.push(path);
-            } else {
-                out.insert(
-                    path.strip_prefix(dir).unwrap().to_path_buf(),
-                    std::fs::read(&path).unwrap(),
-                );
-            }
-        }
-    }
-    out
-}
+use common::{files_under, impactkit, root};
 
 fn run_report(out: &Path) {
     impactkit()
@@ -109,7 +83,7 @@ fn two_runs_give_identical_bytes() {
     let b = tempfile::tempdir().unwrap();
     run_report(a.path());
     run_report(b.path());
-    let (a, b) = (read_dir_bytes(a.path()), read_dir_bytes(b.path()));
+    let (a, b) = (files_under(a.path()), files_under(b.path()));
     assert_eq!(a.keys().collect::<Vec<_>>(), b.keys().collect::<Vec<_>>());
     for (path, bytes) in &a {
         assert!(bytes == &b[path], "{} differs between runs", path.display());
@@ -210,7 +184,7 @@ evidence = [ { source = "i", code = "Helpful" } ]
         .current_dir(dir.path())
         .assert()
         .success();
-    let files = read_dir_bytes(&dir.path().join("out"));
+    let files = files_under(&dir.path().join("out"));
     let report = String::from_utf8_lossy(&files[Path::new("impact-report.md")]).to_string();
     // Brackets are escaped in the Markdown, so no text can make a link.
     assert!(

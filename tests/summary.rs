@@ -1,39 +1,16 @@
 //! `impactkit summary`: the half-yearly summary for NHS partners, checked against counts made
 //! another way, and on registers with the untidiness real ones have.
 
+mod common;
+
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 
-use assert_cmd::Command;
 use calamine::{open_workbook_auto, Data, Reader};
 use chrono::NaiveDate;
 use predicates::prelude::*;
 
-fn impactkit() -> Command {
-    Command::cargo_bin("impactkit").expect("the binary is built by cargo test")
-}
-
-fn root() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-}
-
-/// Every file under `dir`, by relative path.
-fn files_under(dir: &Path) -> BTreeMap<PathBuf, Vec<u8>> {
-    let mut out = BTreeMap::new();
-    let mut stack = vec![dir.to_path_buf()];
-    while let Some(d) = stack.pop() {
-        for entry in std::fs::read_dir(&d).unwrap() {
-            let path = entry.unwrap().path();
-            if path.is_dir() {
-                stack.push(path);
-            } else {
-                let bytes = std::fs::read(&path).unwrap();
-                out.insert(path.strip_prefix(dir).unwrap().to_path_buf(), bytes);
-            }
-        }
-    }
-    out
-}
+use common::{files_under, impactkit, root};
 
 fn sample_summary(out: &Path) {
     impactkit()
