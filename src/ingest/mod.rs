@@ -6,6 +6,7 @@
 //! [`crate::model`]. Every file is untrusted: [`Limits`] are checked before a reader allocates
 //! anything sized by what the file declares.
 
+pub mod dates;
 pub mod describe;
 mod error;
 pub mod format;

@@ -13,8 +13,8 @@ use chrono::NaiveDate;
 
 use super::build::{cell_ref, SheetRows, SourceReader};
 use super::{LedgerEntry, Outcome};
-use crate::analysis::periods::parse_date_column;
 use crate::diagnostic::{Diagnostic, Location};
+use crate::ingest::dates::parse_date_column;
 use crate::ingest::normalise::clean_text;
 use crate::ingest::table::{Column, Table};
 use crate::ingest::{Cell, RawRow};

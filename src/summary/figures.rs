@@ -15,11 +15,12 @@ use crate::analysis::attendance::{
     clean_register, summarise, Attendance, AttendanceSummary, Excluded, Session,
 };
 use crate::analysis::interval::{wilson_interval, Interval};
-use crate::analysis::periods::{parse_date_column, Period};
+use crate::analysis::periods::Period;
 use crate::analysis::suppression::{
     is_small, suppress_table, suppress_table_hiding_rows, TableSuppression,
 };
 use crate::diagnostic::Diagnostic;
+use crate::ingest::dates::parse_date_column;
 use crate::ingest::Cell;
 use crate::model::{AnswerStatus, Evaluation, Outcome};
 use crate::report::redact::{RedactionCounts, Redactor};
