@@ -15,7 +15,7 @@
 //! part, a streaming pass over ODS `content.xml`, the BIFF records of an XLS — always through
 //! readers bounded by [`Limits`], and refuses such files with [`IngestError::LimitExceeded`] (or
 //! `Corrupt`, `Encrypted`) before calamine opens them. It must not build cells: that is
-//! [`super::workbook`]'s job.
+//! `workbook`'s job.
 //!
 //! Not guarded here, because the reader bounds it instead: XLSX/XLSB worksheet cells (read cell
 //! by cell with running limits in `workbook.rs`, never as a dense range), XLSB shared strings

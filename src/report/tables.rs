@@ -94,7 +94,7 @@ fn declared_kind(field: &str) -> Option<Kind> {
 }
 
 /// A frame whose columns are the fields of `T` (which must serialise as a flat map). Columns
-/// named in [`declared_kind`] get their declared type; others are typed from the values:
+/// named in `declared_kind` get their declared type; others are typed from the values:
 /// whole numbers as Int64, other numbers as Float64, booleans, and text.
 pub fn frame_from_rows<T: Serialize>(rows: &[T], fields: &[&str]) -> PolarsResult<DataFrame> {
     let values: Vec<serde_json::Map<String, Value>> = rows
