@@ -487,14 +487,7 @@ fn publish_period(summaries: &[AttendanceSummary], min_cell: u32) -> Vec<PeriodF
                         .enumerate()
                         .map(|(j, r)| (r.to_string(), shown(route_count(s, r), joiners.cell(i, j))))
                         .collect();
-                    list.sort_by(|a, b| {
-                        let rank = |x: &Shown| match x.get() {
-                            Some(0) => (2, 0),
-                            Some(v) => (0, u64::MAX - v),
-                            None => (1, 0),
-                        };
-                        rank(&a.1).cmp(&rank(&b.1)).then_with(|| a.0.cmp(&b.0))
-                    });
+                    sort_shown(&mut list);
                     list
                 },
                 by_month: s
@@ -508,6 +501,16 @@ fn publish_period(summaries: &[AttendanceSummary], min_cell: u32) -> Vec<PeriodF
             }
         })
         .collect()
+}
+
+/// Most first, then the hidden ones, then zeros; ties by name.
+fn sort_shown(list: &mut [(String, Shown)]) {
+    let rank = |x: &Shown| match x.get() {
+        Some(0) => (2, 0),
+        Some(v) => (0, u64::MAX - v),
+        None => (1, 0),
+    };
+    list.sort_by(|a, b| rank(&a.1).cmp(&rank(&b.1)).then_with(|| a.0.cmp(&b.0)));
 }
 
 /// "2026-03" → "Mar 2026".
@@ -791,18 +794,12 @@ impl FeedbackContext<'_> {
                         Some(row) => row[j],
                         None => cells.iter().map(|row| row[j]).sum(),
                     };
-                    if n > 0 {
-                        feedback
-                            .requests
-                            .push((option.to_string(), shown(n, hidden.cell(i, j))));
-                    }
+                    // Every option on every page, zeros included, as with referral routes.
+                    feedback
+                        .requests
+                        .push((option.to_string(), shown(n, hidden.cell(i, j))));
                 }
-                feedback.requests.sort_by(|a, b| {
-                    b.1.get()
-                        .cmp(&a.1.get())
-                        .then_with(|| a.1.hidden.cmp(&b.1.hidden))
-                        .then_with(|| a.0.cmp(&b.0))
-                });
+                sort_shown(&mut feedback.requests);
             }
         }
 

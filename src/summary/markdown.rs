@@ -436,9 +436,21 @@ fn feedback_section(out: &mut String, prefix: &str, feedback: &Feedback, has_log
             "|---|---:|---|",
             &rows,
         );
-        if has_log && !feedback.not_covered.is_empty() {
-            let list: Vec<String> = feedback.not_covered.iter().map(|t| esc(t)).collect();
-            let _ = writeln!(out, "Asked for but not yet covered: {}.\n", list.join("; "));
+        // Only topics whose count is published: a hidden count may be a zero.
+        let asked_not_covered: Vec<String> = feedback
+            .requests
+            .iter()
+            .filter(|(topic, n)| {
+                n.get().is_some_and(|n| n > 0) && feedback.not_covered.contains(topic)
+            })
+            .map(|(topic, _)| esc(topic))
+            .collect();
+        if has_log && !asked_not_covered.is_empty() {
+            let _ = writeln!(
+                out,
+                "Asked for but not yet covered: {}.\n",
+                asked_not_covered.join("; ")
+            );
         }
     }
     if !feedback.quotes.is_empty() {
