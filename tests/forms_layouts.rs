@@ -574,8 +574,9 @@ fn sample_coding_sheets_are_named_and_its_surveys_are_not() {
 
 /// A Kobo XLSX export with a repeat group: the main sheet has one row per submission, the
 /// "support_contacts" sheet one row per service a woman named, linked by `_parent_index`.
-/// Submission 1 named two services, submission 2 one, submission 3 none; one repeat row
-/// points at a submission that is not there.
+/// Submission 1 named two services, submission 2 one, submission 3 one (its row's
+/// `_parent_index` typed as "3.0"); one repeat row points at a submission that is not there,
+/// and a nested repeat sheet points at the repeat's own rows.
 fn write_kobo_with_repeats(path: &Path) {
     use rust_xlsxwriter::Workbook;
     let mut book = Workbook::new();
@@ -626,7 +627,7 @@ fn write_kobo_with_repeats(path: &Path) {
     }
     let repeat = book.add_worksheet();
     repeat.set_name("support_contacts").unwrap();
-    let rows: [&[&str]; 5] = [
+    let rows: [&[&str]; 6] = [
         &[
             "support_contacts/service",
             "support_contacts/helpful",
@@ -639,10 +640,30 @@ fn write_kobo_with_repeats(path: &Path) {
         &["helpline", "no", "2", "Support survey", "1", "101"],
         &["nurse", "yes", "3", "Support survey", "2", "102"],
         &["gp", "yes", "4", "Support survey", "9", "109"],
+        // `_parent_index` written as text "3.0": still submission 3.
+        &["gp", "no", "5", "Support survey", "3.0", "103"],
     ];
     for (r, row) in rows.iter().enumerate() {
         for (c, cell) in row.iter().enumerate() {
             repeat.write_string(r as u32, c as u16, *cell).unwrap();
+        }
+    }
+    // A repeat nested in support_contacts: its `_parent_index` points at support_contacts'
+    // rows, not at submissions, so it is not joined to the main sheet.
+    let nested = book.add_worksheet();
+    nested.set_name("visits").unwrap();
+    let rows: [&[&str]; 2] = [
+        &[
+            "visits/when",
+            "_index",
+            "_parent_table_name",
+            "_parent_index",
+        ],
+        &["2024-03-01", "1", "support_contacts", "2"],
+    ];
+    for (r, row) in rows.iter().enumerate() {
+        for (c, cell) in row.iter().enumerate() {
+            nested.write_string(r as u32, c as u16, *cell).unwrap();
         }
     }
     book.save(path).unwrap();
@@ -699,11 +720,22 @@ evidence = [{ source = "support", question = "helpful", answer = "yes" }]
         evaluation.diagnostics
     );
 
+    let nested = evaluation
+        .diagnostics
+        .iter()
+        .map(|d| d.to_string())
+        .any(|d| d.contains("\"visits\" is nested in another repeat group"));
+    assert!(nested, "{:#?}", evaluation.diagnostics);
+
     let (services, answered) = distribution(&loaded, &evaluation, "services");
-    assert_eq!(answered, 2, "submission 3 named no service");
+    assert_eq!(answered, 3);
     assert_eq!(services.get("nurse"), Some(&2));
     assert_eq!(services.get("helpline"), Some(&1));
-    assert_eq!(services.get("gp"), None);
+    assert_eq!(
+        services.get("gp"),
+        Some(&1),
+        "submission 3's row, not the orphan"
+    );
 
     let source = evaluation.source("support").unwrap();
     let counts: BTreeMap<&str, Option<&str>> = source
@@ -714,11 +746,11 @@ evidence = [{ source = "support", question = "helpful", answer = "yes" }]
         .collect();
     assert_eq!(
         counts,
-        BTreeMap::from([("101", Some("2")), ("102", Some("1")), ("103", Some("0"))])
+        BTreeMap::from([("101", Some("2")), ("102", Some("1")), ("103", Some("1"))])
     );
 
     // She counts for the benefit if any of her repeat rows says the service helped.
     let tallies = impactkit::analysis::tallies::benefit_tallies(&loaded.spec, &evaluation);
     let helped = tallies.iter().find(|t| t.benefit == "helped").unwrap();
-    assert_eq!((helped.n, helped.total), (2, 2));
+    assert_eq!((helped.n, helped.total), (2, 3));
 }

@@ -249,31 +249,52 @@ impl SourceReader<'_> {
     }
 
     /// Joins a Kobo export's repeat-group sheets to its main sheet (see
-    /// [`layout::join_repeat_groups`]); the workbook is read again whole when only the main
-    /// sheet was loaded.
+    /// [`layout::join_repeat_groups`]): the columns the spec names, read from the workbook's
+    /// other sheets one at a time, so a sheet that cannot be read is a warning, not the end of
+    /// the source.
     fn join_repeat_groups(&mut self, path: &Path, workbook: &Workbook, table: &mut Table) {
-        let whole;
-        let workbook = if workbook.sheets.len() < workbook.sheet_names.len() {
-            match read_workbook(path, SheetSelection::All, &self.spec.limits) {
-                Ok(wb) => {
-                    whole = wb;
-                    &whole
-                }
-                Err(e) => {
-                    let d = Diagnostic::error(e.to_string()).at_opt(self.at("file"));
-                    self.diagnostics.push(d);
-                    return;
-                }
-            }
-        } else {
-            workbook
-        };
-        let repeats: Vec<&crate::ingest::RawSheet> = workbook
-            .sheets
+        use crate::ingest::table::normalise_header;
+        let source = self.source;
+        let named: Vec<String> = source
+            .questions
             .iter()
-            .filter(|s| s.name != table.sheet && layout::is_repeat_group(s))
+            .map(|q| q.column.as_str())
+            .chain(source.attributes.values().map(String::as_str))
+            .chain(source.id.as_deref())
+            .map(normalise_header)
             .collect();
-        for note in layout::join_repeat_groups(table, &repeats) {
+        // Only what the main sheet does not have already.
+        let wanted = |name: &str| {
+            let key = normalise_header(name);
+            named.contains(&key) && table.column(name).is_none()
+        };
+        if !named.iter().any(|n| wanted(n)) {
+            return;
+        }
+        let mut loaded: Vec<crate::ingest::RawSheet> = Vec::new();
+        for name in workbook.sheet_names.iter().filter(|n| **n != table.sheet) {
+            if let Some(sheet) = workbook.sheets.iter().find(|s| &s.name == name) {
+                loaded.push(sheet.clone());
+                continue;
+            }
+            match read_workbook(path, SheetSelection::Named(name), &self.spec.limits) {
+                Ok(mut wb) => loaded.append(&mut wb.sheets),
+                Err(e) => self.diagnostics.push(
+                    Diagnostic::warning(format!(
+                        "{e}; sheet \"{name}\" is not joined to the main sheet"
+                    ))
+                    .at_opt(self.at("file")),
+                ),
+            }
+        }
+        let repeats: Vec<&crate::ingest::RawSheet> = loaded
+            .iter()
+            .filter(|s| layout::is_repeat_group(s))
+            .collect();
+        let notes = layout::join_repeat_groups(table, &repeats, &|name: &str| {
+            named.contains(&normalise_header(name))
+        });
+        for note in notes {
             let d =
                 Diagnostic::warning(format!("{}: {note}", path.display())).at_opt(self.at("file"));
             self.diagnostics.push(d);

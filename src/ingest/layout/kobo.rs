@@ -157,12 +157,36 @@ pub fn is_repeat_group(sheet: &RawSheet) -> bool {
     SheetView::of(sheet).is_some_and(|view| view.position("_parent_index").is_some())
 }
 
+/// The most distinct values one submission's repeat rows give one joined column; more are a
+/// crafted or broken file, not a questionnaire, and are left out with a note.
+pub const MAX_REPEAT_VALUES: usize = 200;
+
+/// A submission key as Kobo writes it, whether the cell holds `1`, `1.0` or `"1"`.
+fn index_key(cell: &Cell) -> String {
+    let text = cell.to_text();
+    let text = text.trim();
+    match text.parse::<f64>() {
+        Ok(n) if n.fract() == 0.0 && n.abs() < 1e15 => format!("{}", n as i64),
+        _ => text.to_string(),
+    }
+}
+
 /// Joins Kobo repeat-group sheets to the main sheet's table (see the module docs): for each
-/// repeat column that is not Kobo bookkeeping, a column of the submission's values joined with
-/// [`REPEAT_SEPARATOR`], and a `<sheet>/_count` column. Returns notes for the row ledger's
-/// reader: repeat rows that point at no submission, and sheets that could not be joined.
-pub fn join_repeat_groups(table: &mut Table, repeats: &[&RawSheet]) -> Vec<String> {
+/// repeat column `wanted` names (a spec names it), a column of the submission's distinct values
+/// joined with [`REPEAT_SEPARATOR`], and `<sheet>/_count` where it is wanted. Only sheets whose
+/// `_parent_table_name` is the main sheet are joined (a repeat nested in another repeat points
+/// at that repeat's rows, not at submissions). Returns notes for the reader: repeat rows that
+/// point at no submission, duplicate `_index` values, nested sheets left out, values cut.
+pub fn join_repeat_groups(
+    table: &mut Table,
+    repeats: &[&RawSheet],
+    wanted: &dyn Fn(&str) -> bool,
+) -> Vec<String> {
     let mut notes = Vec::new();
+    if table.column("_parent_index").is_some() {
+        // The sheet read is itself a repeat group: nothing joins to it here.
+        return notes;
+    }
     let Some(index_column) = table.column("_index").map(|c| c.index as usize) else {
         if !repeats.is_empty() {
             notes.push(
@@ -172,21 +196,38 @@ pub fn join_repeat_groups(table: &mut Table, repeats: &[&RawSheet]) -> Vec<Strin
         }
         return notes;
     };
-    // Submission `_index` → position in `table.rows`.
+    // Submission `_index` → position in `table.rows`; with a duplicate, the first keeps it.
     let mut by_index: std::collections::BTreeMap<String, usize> = Default::default();
+    let mut duplicates = 0usize;
     for (i, row) in table.rows.iter().enumerate() {
-        if let Some(cell) = row.cells.get(index_column) {
-            let key = cell.to_text().trim().to_string();
-            if !key.is_empty() {
-                by_index.entry(key).or_insert(i);
-            }
+        let key = row
+            .cells
+            .get(index_column)
+            .map(index_key)
+            .unwrap_or_default();
+        if key.is_empty() {
+            continue;
         }
+        match by_index.entry(key) {
+            std::collections::btree_map::Entry::Vacant(slot) => {
+                slot.insert(i);
+            }
+            std::collections::btree_map::Entry::Occupied(_) => duplicates += 1,
+        }
+    }
+    if duplicates > 0 {
+        notes.push(format!(
+            "{duplicates} submission(s) of sheet \"{}\" repeat an \"_index\" of another; repeat-group rows pointing at it are joined to the first",
+            table.sheet
+        ));
     }
     let width = table.columns.iter().map(|c| c.index + 1).max().unwrap_or(0) as usize;
     let mut next_index = width as u32;
-    for rows in table.rows.iter_mut() {
-        rows.cells.resize(width, Cell::Empty);
-    }
+    let mut taken: std::collections::BTreeSet<String> = table
+        .columns
+        .iter()
+        .map(|c| normalise_header(&c.name))
+        .collect();
     for sheet in repeats {
         let Some(view) = SheetView::of(sheet) else {
             continue;
@@ -194,25 +235,45 @@ pub fn join_repeat_groups(table: &mut Table, repeats: &[&RawSheet]) -> Vec<Strin
         let Some(parent) = view.position("_parent_index") else {
             continue;
         };
+        // A nested repeat names another repeat sheet as its parent.
+        if let Some(parent_table) = view.position("_parent_table_name") {
+            let names_other = view.rows.iter().any(|row| {
+                row.cells.get(parent_table).is_some_and(|c| {
+                    let name = c.to_text();
+                    !name.trim().is_empty()
+                        && normalise_header(&name) != normalise_header(&table.sheet)
+                })
+            });
+            if names_other {
+                notes.push(format!(
+                    "repeat-group sheet \"{}\" is nested in another repeat group, not in sheet \"{}\"; it is not joined",
+                    sheet.name, table.sheet
+                ));
+                continue;
+            }
+        }
+        let count_name = format!("{}/_count", sheet.name);
         let columns: Vec<(usize, String)> = view
             .keys
             .iter()
             .enumerate()
             .filter(|(i, _)| !KoboLayout::is_metadata(&view.header_text(*i)))
             .map(|(i, _)| (i, view.header_text(i)))
-            .filter(|(_, name)| !name.trim().is_empty())
+            .filter(|(_, name)| !name.trim().is_empty() && wanted(name))
             .collect();
-        // Values per submission, per column, in sheet order.
-        let mut values: Vec<Vec<Vec<String>>> =
-            vec![vec![Vec::new(); columns.len()]; table.rows.len()];
+        let count_wanted = wanted(&count_name);
+        if columns.is_empty() && !count_wanted {
+            continue;
+        }
+        // Distinct values per submission and column, in sheet order; only submissions with
+        // values take room.
+        let mut values: std::collections::BTreeMap<(usize, usize), Vec<String>> =
+            Default::default();
         let mut counts = vec![0u64; table.rows.len()];
         let mut orphans = 0usize;
+        let mut cut = false;
         for row in &view.rows {
-            let key = row
-                .cells
-                .get(parent)
-                .map(|c| c.to_text().trim().to_string())
-                .unwrap_or_default();
+            let key = row.cells.get(parent).map(index_key).unwrap_or_default();
             let Some(&target) = by_index.get(&key) else {
                 orphans += 1;
                 continue;
@@ -220,8 +281,15 @@ pub fn join_repeat_groups(table: &mut Table, repeats: &[&RawSheet]) -> Vec<Strin
             counts[target] += 1;
             for (k, (i, _)) in columns.iter().enumerate() {
                 let text = row.cells.get(*i).map(Cell::to_text).unwrap_or_default();
-                if !text.trim().is_empty() {
-                    values[target][k].push(text.trim().to_string());
+                let text = text.trim();
+                if text.is_empty() {
+                    continue;
+                }
+                let list = values.entry((target, k)).or_default();
+                if list.len() >= MAX_REPEAT_VALUES {
+                    cut = true;
+                } else if !list.iter().any(|v| v == text) {
+                    list.push(text.to_string());
                 }
             }
         }
@@ -231,14 +299,28 @@ pub fn join_repeat_groups(table: &mut Table, repeats: &[&RawSheet]) -> Vec<Strin
                 sheet.name, table.sheet
             ));
         }
-        let taken: std::collections::BTreeSet<String> =
-            table.columns.iter().map(|c| c.name.clone()).collect();
-        let mut add = |table: &mut Table, name: String, cells: Vec<Cell>| {
-            let name = if taken.contains(&name) {
-                format!("{}/{name}", sheet.name)
-            } else {
-                name
-            };
+        if cut {
+            notes.push(format!(
+                "some submissions have more than {MAX_REPEAT_VALUES} different values in one column of repeat-group sheet \"{}\"; only the first {MAX_REPEAT_VALUES} are kept",
+                sheet.name
+            ));
+        }
+        let mut add = |table: &mut Table, wanted_name: String, cells: Vec<Cell>| {
+            let mut name = wanted_name.clone();
+            let mut k = 1;
+            while !taken.insert(normalise_header(&name)) {
+                name = match k {
+                    1 => format!("{}/{wanted_name}", sheet.name),
+                    _ => format!("{}/{wanted_name} ({k})", sheet.name),
+                };
+                k += 1;
+            }
+            if name != wanted_name {
+                notes.push(format!(
+                    "repeat-group column \"{wanted_name}\" of sheet \"{}\" has the name of another column; it is joined as \"{name}\"",
+                    sheet.name
+                ));
+            }
             table.columns.push(TableColumn {
                 name: name.clone(),
                 index: next_index,
@@ -246,23 +328,25 @@ pub fn join_repeat_groups(table: &mut Table, repeats: &[&RawSheet]) -> Vec<Strin
                 code: None,
                 metadata: false,
             });
-            next_index += 1;
             for (row, cell) in table.rows.iter_mut().zip(cells) {
+                row.cells.resize(next_index as usize, Cell::Empty);
                 row.cells.push(cell);
             }
+            next_index += 1;
         };
         for (k, (_, name)) in columns.iter().enumerate() {
-            let cells = values
-                .iter()
-                .map(|v| match v[k].is_empty() {
-                    true => Cell::Empty,
-                    false => Cell::Text(v[k].join(REPEAT_SEPARATOR)),
+            let cells = (0..table.rows.len())
+                .map(|r| match values.get(&(r, k)) {
+                    Some(list) => Cell::Text(list.join(REPEAT_SEPARATOR)),
+                    None => Cell::Empty,
                 })
                 .collect();
             add(table, name.clone(), cells);
         }
-        let cells = counts.iter().map(|&n| Cell::Number(n as f64)).collect();
-        add(table, format!("{}/_count", sheet.name), cells);
+        if count_wanted {
+            let cells = counts.iter().map(|&n| Cell::Number(n as f64)).collect();
+            add(table, count_name, cells);
+        }
     }
     notes
 }
