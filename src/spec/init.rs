@@ -273,8 +273,14 @@ const REGISTER_WORDS: [(&str, &[&str]); 8] = [
 ];
 
 /// An attendance register (a date, a locality and an attendee id that repeats) or a session
-/// log (a date, a locality, and a topic, speaker or went-ahead column), or `None`.
+/// log (a date, a locality, and a topic, speaker or went-ahead column), or `None`. Registers
+/// are plain sheets kept by hand: a platform export is a survey, whatever its questions say,
+/// and a header must start with the word ("Topic", "Went ahead?"), not merely contain it
+/// ("Which topics would you like covered next?" is a question).
 fn register_columns(sheet: &SheetDescription) -> Option<Register> {
+    if sheet.layout != "plain" {
+        return None;
+    }
     let mut taken: Vec<&str> = Vec::new();
     let mut found: BTreeMap<&'static str, &ColumnProfile> = BTreeMap::new();
     // Dates first: the session date is the first date column that is not the diagnosis.
@@ -285,13 +291,25 @@ fn register_columns(sheet: &SheetDescription) -> Option<Register> {
     taken.push(&date.name);
     for (key, words) in REGISTER_WORDS.iter().filter(|(k, _)| *k != "date") {
         let column = sheet.columns.iter().find(|c| {
-            let lower = c.name.to_lowercase();
-            !taken.contains(&c.name.as_str()) && words.iter().any(|w| lower.contains(w))
+            let lower = c.name.trim().to_lowercase();
+            let fits = match *key {
+                // A referral or diagnosis column is named in a phrase; the others start with
+                // their word.
+                "referral" | "diagnosed" => words.iter().any(|w| lower.contains(w)),
+                _ => words.iter().any(|w| lower.starts_with(w)),
+            };
+            !taken.contains(&c.name.as_str())
+                && !matches!(c.kind, ColumnKind::Metadata | ColumnKind::Empty)
+                && fits
         });
         if let Some(column) = column {
             found.insert(key, column);
             taken.push(&column.name);
         }
+    }
+    // Whether a session went ahead has a few answers, not free text.
+    if found.get("held").is_some_and(|c| c.distinct > 4) {
+        found.remove("held");
     }
     found.get("locality")?;
     let kind = match found.get("attendee") {
@@ -650,6 +668,25 @@ mod tests {
             column("Went ahead?", ColumnKind::SingleChoice, 40, 2),
         ]);
         assert_eq!(register_columns(&log).unwrap().kind, "sessions");
+        // A survey asking about topics is not a session log, nor is a platform export.
+        let feedback = sheet_of(vec![
+            column("Session date", ColumnKind::Datetime, 40, 6),
+            column("Group", ColumnKind::SingleChoice, 40, 3),
+            column(
+                "Which topics would you like covered next?",
+                ColumnKind::SingleChoice,
+                40,
+                9,
+            ),
+        ]);
+        assert_eq!(register_columns(&feedback), None);
+        let mut forms_log = sheet_of(vec![
+            column("Date", ColumnKind::Datetime, 40, 40),
+            column("Group", ColumnKind::SingleChoice, 40, 3),
+            column("Topic", ColumnKind::SingleChoice, 40, 9),
+        ]);
+        forms_log.layout = "google_forms".to_string();
+        assert_eq!(register_columns(&forms_log), None);
         // A survey with a date and a locality is not a register.
         let survey = sheet_of(vec![
             column("Submitted", ColumnKind::Datetime, 40, 40),
