@@ -21,8 +21,8 @@
 //! Survey previews, test responses, spam and synthetic responses (`Status` "Survey Preview",
 //! "Survey Test", "Spam"…, or their codes 1, 8, 9… in a numeric export) are rows the layout
 //! leaves out, each with its reason for the row ledger; ordinary, imported and offline
-//! responses are kept. The numeric test code 2 is kept: it is what a survey's generated test
-//! responses carry, and an export of nothing else is read as it is rather than as empty. `-99` ("seen but not answered") is left to cell normalisation, which reads it as no
+//! responses are kept. An export whose every response is a test response (a survey tried out
+//! with generated responses) is read as it is, with a note, rather than as empty. `-99` ("seen but not answered") is left to cell normalisation, which reads it as no
 //! answer. This module only names columns and marks rows; it never changes a cell.
 
 use std::path::Path;
@@ -153,6 +153,29 @@ impl Layout for QualtricsLayout {
                 .iter()
                 .filter_map(|row| not_a_response(row, status).map(|why| (row.number, why)))
                 .collect();
+            // An export of nothing but test responses (a survey tried out with Qualtrics'
+            // "Generate test responses") is read as it is, and says so, rather than as empty.
+            let filled = table
+                .rows
+                .iter()
+                .filter(|r| r.cells.iter().any(|c| !c.is_blank()))
+                .count();
+            let tests = table
+                .excluded_rows
+                .values()
+                .filter(|why| why.starts_with(TEST_RESPONSE))
+                .count();
+            if filled > 0 && tests == filled {
+                table.excluded_rows.clear();
+                let row = table.rows.first().map_or(0, |r| r.number);
+                table.notes.push(ReadNote {
+                    row,
+                    column: Some(status as u32),
+                    message: format!(
+                        "every one of the {filled} responses is a Qualtrics test response (Status \"Survey Test\"); they are read as responses, as there is nothing else"
+                    ),
+                });
+            }
         }
         table
     }
@@ -285,15 +308,16 @@ fn status_column(ids: &[String], texts: &[String], variant: Variant) -> Option<u
     })
 }
 
+/// Why a test response is left out (and how an all-test export is recognised).
+const TEST_RESPONSE: &str = "Qualtrics test response";
+
 /// Qualtrics' response types: the `Status` code, its label, and why a row of it is not a
 /// response (`None`: a response). The codes and labels are those of Qualtrics' SPSS export
 /// (`VALUE LABELS /Status 0 "IP Address" 1 "Survey Preview" ...`).
 const RESPONSE_TYPES: [(u32, &str, Option<&str>); 14] = [
     (0, "IP Address", None),
     (1, "Survey Preview", Some("Qualtrics survey preview")),
-    // Kept as a number: 2 is what "Generate test responses" writes, and exports such as the
-    // QualtricsTools sample hold nothing else; the label "Survey Test" is left out below.
-    (2, "Survey Test", None),
+    (2, "Survey Test", Some(TEST_RESPONSE)),
     (4, "Imported", None),
     (8, "Spam", Some("Qualtrics spam response")),
     (9, "Survey Preview Spam", Some("Qualtrics survey preview")),
@@ -322,9 +346,6 @@ fn not_a_response(row: &RawRow, status: usize) -> Option<String> {
     if let Some(code) = code {
         let (_, label, why) = RESPONSE_TYPES.iter().find(|(c, _, _)| *c == code)?;
         return why.map(|why| format!("{why}: Status is {code} ({label})"));
-    }
-    if text.eq_ignore_ascii_case("Survey Test") {
-        return Some("Qualtrics test response: Status is \"Survey Test\"".to_string());
     }
     let (_, label, why) = RESPONSE_TYPES
         .iter()
@@ -377,7 +398,10 @@ mod response_type_tests {
 
     #[test]
     fn previews_tests_spam_and_synthetic_rows_are_not_responses() {
-        assert_eq!(status(Cell::Number(2.0)), None);
+        assert_eq!(
+            status(Cell::Number(2.0)).as_deref(),
+            Some("Qualtrics test response: Status is 2 (Survey Test)")
+        );
         assert_eq!(
             status(Cell::Text("Survey Test".into())).as_deref(),
             Some("Qualtrics test response: Status is \"Survey Test\"")
@@ -423,6 +447,38 @@ mod tests {
     fn flatten(sheet: &RawSheet) -> Table {
         let evidence = QualtricsLayout.detect(sheet).expect("a Qualtrics header");
         QualtricsLayout.flatten(Path::new("export.csv"), Format::Csv, sheet, evidence)
+    }
+
+    /// Three header rows and the responses' Status cells.
+    fn with_statuses(statuses: &[&str]) -> RawSheet {
+        let mut rows = vec![
+            row(1, &["Status", "ResponseId", "Q1"]),
+            row(2, &["Response Type", "Response ID", "Feel less alone"]),
+            row(
+                3,
+                &[
+                    "{\"ImportId\":\"status\"}",
+                    "{\"ImportId\":\"_recordId\"}",
+                    "{\"ImportId\":\"QID1\"}",
+                ],
+            ),
+        ];
+        for (i, status) in statuses.iter().enumerate() {
+            rows.push(row(4 + i as u32, &[status, &format!("R_{i}"), "Agree"]));
+        }
+        sheet(rows)
+    }
+
+    #[test]
+    fn test_responses_are_left_out_unless_they_are_all_there_is() {
+        let mixed = flatten(&with_statuses(&["0", "2", "IP Address", "Survey Test"]));
+        let left: Vec<u32> = mixed.excluded_rows.keys().copied().collect();
+        assert_eq!(left, [5, 7]);
+        let all = flatten(&with_statuses(&["2", "2", "Survey Test"]));
+        assert!(all.excluded_rows.is_empty());
+        assert!(all.notes.iter().any(|n| n
+            .message
+            .contains("every one of the 3 responses is a Qualtrics test response")));
     }
 
     #[test]
