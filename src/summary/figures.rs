@@ -819,8 +819,13 @@ impl FeedbackContext<'_> {
                     form_place.get(answer.respondent.as_str()),
                     answer.value.as_deref(),
                 ) {
-                    if text.split_whitespace().count() >= 6 && !candidates[i].contains(&text) {
-                        candidates[i].push(text);
+                    // Two are quoted: the first two different ones are all that is kept.
+                    let list = &mut candidates[i];
+                    if list.len() < 2
+                        && text.split_whitespace().count() >= 6
+                        && !list.contains(&text)
+                    {
+                        list.push(text);
                     }
                 }
             }

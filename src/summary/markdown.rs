@@ -9,7 +9,6 @@ use chrono::{Datelike, NaiveDate};
 
 use super::figures::{Feedback, Locality, PeriodFigures, Shown, SummaryFigures, SOMETHING_ELSE};
 use crate::analysis::periods::Period;
-use crate::analysis::suppression::is_small;
 use crate::charts::Chart;
 use crate::report::figures::source_words;
 use crate::report::markdown::table_cell;
@@ -545,12 +544,14 @@ pub fn overview(
     if let Some(all) = figures.localities.last() {
         out.push_str(&locality_page(title, figures, all, chart, false));
     }
-    about(&mut out, figures);
+    about(&mut out, figures, true);
     out
 }
 
 /// Where the figures come from, what each means, and the rows left out.
-pub fn about(out: &mut String, figures: &SummaryFigures) {
+/// `team`: the overview, for the evaluation team, also carries the notes on the data to check
+/// (spelling variants, dates the log lacks); a partner's page does not.
+pub fn about(out: &mut String, figures: &SummaryFigures, team: bool) {
     heading(out, "", "About these figures");
     let registers: Vec<String> = figures
         .register_names
@@ -587,18 +588,13 @@ pub fn about(out: &mut String, figures: &SummaryFigures) {
             figures.min_cell.max(1)
         );
     }
-    for note in &figures.notes {
-        let _ = writeln!(out, "- {}", esc(note));
+    if team {
+        for note in &figures.notes {
+            let _ = writeln!(out, "- {}", esc(note));
+        }
     }
     out.push('\n');
-    // The counts of rows left out are about the whole service, and published like any count.
-    let shown_rows = |rows: u64| {
-        if is_small(rows, figures.min_cell) {
-            format!("fewer than {}", figures.min_cell)
-        } else {
-            rows.to_string()
-        }
-    };
+    // Rows, not people: published as they are, as the impact report's ledger is.
     let mut left: Vec<Vec<String>> = figures
         .left_out
         .iter()
@@ -606,7 +602,7 @@ pub fn about(out: &mut String, figures: &SummaryFigures) {
             vec![
                 esc(&source_words(&l.source)),
                 esc(&l.reason),
-                shown_rows(l.rows),
+                l.rows.to_string(),
             ]
         })
         .collect();
@@ -615,7 +611,7 @@ pub fn about(out: &mut String, figures: &SummaryFigures) {
             vec![
                 esc(&source_words(&l.source)),
                 esc(&l.reason),
-                shown_rows(l.rows),
+                l.rows.to_string(),
             ]
         }));
     }

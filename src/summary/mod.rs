@@ -252,7 +252,7 @@ pub fn write_summary(
             chart.as_ref().zip(link.as_deref()),
             true,
         );
-        markdown::about(&mut markdown, &figures);
+        markdown::about(&mut markdown, &figures, false);
         pages.push((name.clone(), stem.clone()));
         documents.push((stem, markdown.clone(), markdown));
     }
@@ -295,10 +295,13 @@ pub fn write_summary(
         outputs.push(format!("{stem}.html"));
     }
     let files = crate::report::move_into_place(&dir, &final_dir, &outputs, files)?;
+    // The notes on the data to check reach the team on the command line too.
+    let mut warnings = checked.diagnostics.clone();
+    warnings.extend(figures.notes.iter().map(|n| Diagnostic::warning(n.clone())));
     Ok(SummaryOutput {
         dir: final_dir,
         files,
-        warnings: checked.diagnostics.clone(),
+        warnings,
         figures,
     })
 }
