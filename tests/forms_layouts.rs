@@ -184,15 +184,15 @@ fn google_forms_checkboxes_split_against_the_spec_options() {
     let other: Vec<&str> = source
         .answers
         .iter()
-        .filter(|a| a.question == "help" && a.status == AnswerStatus::Unknown)
+        .filter(|a| &*a.question == "help" && a.status == AnswerStatus::Unknown)
         .map(|a| a.value.as_deref().unwrap_or(""))
         .collect();
     assert_eq!(other.len(), 89, "{other:#?}");
     let respondents: std::collections::BTreeSet<&str> = source
         .answers
         .iter()
-        .filter(|a| a.question == "help" && a.status == AnswerStatus::Unknown)
-        .map(|a| a.respondent.as_str())
+        .filter(|a| &*a.question == "help" && a.status == AnswerStatus::Unknown)
+        .map(|a| &*a.respondent)
         .collect();
     assert_eq!(respondents.len(), 89);
     for typed in [
@@ -371,7 +371,7 @@ questions = [
     let reasons: Vec<_> = source
         .answers
         .iter()
-        .filter(|a| a.question == "reasons")
+        .filter(|a| &*a.question == "reasons")
         .collect();
     // Counted by construction: 2 + 1 + 3 + 1 + 1 options ticked, none empty, none unlisted.
     assert_eq!(reasons.len(), 8, "{reasons:#?}");

@@ -106,9 +106,13 @@ questions = [
 
     let source = eval.source("learners").unwrap();
     let mut counts: BTreeMap<String, usize> = BTreeMap::new();
-    for a in source.answers.iter().filter(|a| a.question == "motivation") {
+    for a in source
+        .answers
+        .iter()
+        .filter(|a| &*a.question == "motivation")
+    {
         let key = match a.status {
-            AnswerStatus::Answered => a.value.clone().unwrap(),
+            AnswerStatus::Answered => a.value.as_deref().unwrap().to_string(),
             AnswerStatus::Missing => "(missing)".into(),
             AnswerStatus::Unknown => format!("(unknown) {}", a.raw),
         };

@@ -81,7 +81,7 @@ pub fn question_distributions(
                 if a.status != AnswerStatus::Missing {
                     given[r] = true;
                     if let Some(v) = &a.value {
-                        values.push((r, v));
+                        values.push((r, &**v));
                     }
                 }
             }

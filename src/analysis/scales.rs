@@ -44,7 +44,7 @@ pub fn scale_reliability(spec: &Spec, eval: &Evaluation) -> Vec<ScaleReliability
                 scores[i] = match (question.effective_kind(), &levels) {
                     (QuestionKind::Likert, Some(levels)) => levels
                         .iter()
-                        .position(|l| l == value)
+                        .position(|l| **l == **value)
                         .map(|p| (p + 1) as f64),
                     _ => value.parse::<f64>().ok(),
                 };

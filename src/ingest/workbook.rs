@@ -396,8 +396,10 @@ impl<'a> SheetBuilder<'a> {
         if cell == Cell::Empty {
             return Ok(());
         }
-        let at = a1(row, column);
+        // Spelled out only for a message: most cells never need it.
+        let at = || a1(row, column);
         if column >= self.limits.max_columns {
+            let at = at();
             return Err(self.limit(
                 format!("the column of a cell at {at} in sheet \"{}\"", self.name),
                 u64::from(column) + 1,
@@ -409,7 +411,7 @@ impl<'a> SheetBuilder<'a> {
             Some((last_row, slot)) if last_row == row => slot,
             _ => match self.index.get(&row) {
                 Some(&slot) => slot,
-                None => self.new_row(row, &at)?,
+                None => self.new_row(row, &at())?,
             },
         };
         self.last = Some((row, slot));
@@ -418,6 +420,7 @@ impl<'a> SheetBuilder<'a> {
         if width > held {
             self.cells_held += (width - held) as u64;
             if self.cells_held > self.limits.max_cells {
+                let at = at();
                 return Err(self.limit(
                     format!(
                         "the number of cells held for sheet \"{}\" (rows kept dense up to their \
@@ -434,6 +437,7 @@ impl<'a> SheetBuilder<'a> {
         let number = row.saturating_add(1);
         let target = &mut self.rows[slot].cells[column as usize];
         if *target != Cell::Empty {
+            let at = at();
             self.notes.push(ReadNote {
                 row: number,
                 column: Some(column),
@@ -442,6 +446,7 @@ impl<'a> SheetBuilder<'a> {
         }
         *target = cell;
         if let Some(message) = note {
+            let at = at();
             self.notes.push(ReadNote {
                 row: number,
                 column: Some(column),

@@ -1,15 +1,18 @@
 //! Reading each source of a spec into tidy rows, with the ledger and the problems found.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 use std::path::Path;
+use std::sync::Arc;
 
 use super::{
-    Answer, AnswerStatus, Change, CodedExcerpt, Evaluation, LedgerEntry, Outcome, Respondent,
-    SourceData,
+    Answer, AnswerStatus, CellPlace, Change, CodedExcerpt, Evaluation, LedgerEntry, Outcome,
+    Respondent, SourceData,
 };
 use crate::diagnostic::{closest, did_you_mean, Diagnostic, Location};
 use crate::ingest::layout;
-use crate::ingest::normalise::{clean_text, normalise_cell, Meaning, Normalised, ScaleMatcher};
+use crate::ingest::normalise::{
+    clean_text, normalise_cell, Meaning, Normalised, Rule, ScaleMatcher,
+};
 use crate::ingest::table::{Column, Table};
 use crate::ingest::{read_workbook, Cell, RawRow, SheetSelection, Workbook};
 use crate::spec::{
@@ -518,6 +521,15 @@ impl SourceReader<'_> {
         let kept = self.dedupe(&mut rows, candidates);
         data.dates = response_dates(table, kept.iter().map(|(row, _)| *row));
         let mut unknown: BTreeMap<(usize, String), (u64, String)> = BTreeMap::new();
+        let in_workbook = table.has_cells();
+        let names: Vec<Arc<str>> = questions
+            .iter()
+            .map(|(q, _, _)| Arc::from(q.name.as_str()))
+            .collect();
+        // Most answer columns repeat a few texts (scale levels, options): each distinct text is
+        // normalised once per question. Free text is nearly all distinct and is not kept.
+        let mut readings: Vec<HashMap<&str, CellReading>> = vec![HashMap::new(); questions.len()];
+        data.answers.reserve(kept.len() * questions.len());
         for (row, respondent) in &kept {
             rows.push(
                 &self.source.name,
@@ -532,35 +544,50 @@ impl SourceReader<'_> {
                 row: Some(row.number),
                 attributes: Self::attributes_of(table, row, &attributes),
             });
+            let respondent_id: Arc<str> = Arc::from(respondent.as_str());
             for (qi, (question, column, matcher)) in questions.iter().enumerate() {
                 let cell = table.cell(row, column);
-                let place = cell_ref(table, row.number, column);
-                let answers = answer_cell(question, matcher.as_ref(), cell);
-                for (normalised, value_status) in answers {
-                    let (value, status) = value_status;
-                    if status == AnswerStatus::Unknown {
+                let place = CellPlace {
+                    row: row.number,
+                    column: column.index,
+                    in_workbook,
+                };
+                let fresh;
+                let reading = match cell {
+                    Cell::Text(text) if question.effective_kind() != QuestionKind::Text => {
+                        &*readings[qi]
+                            .entry(text.as_str())
+                            .or_insert_with(|| CellReading::new(question, matcher.as_ref(), cell))
+                    }
+                    _ => {
+                        fresh = CellReading::new(question, matcher.as_ref(), cell);
+                        &fresh
+                    }
+                };
+                for (value, status, rules) in &reading.answers {
+                    if *status == AnswerStatus::Unknown {
                         let entry = unknown
-                            .entry((qi, value.clone().unwrap_or_default()))
-                            .or_insert((0, place.clone()));
+                            .entry((qi, value.as_deref().unwrap_or_default().to_string()))
+                            .or_insert_with(|| (0, place.to_string()));
                         entry.0 += 1;
                     }
-                    if !normalised.rules.is_empty() {
+                    if !rules.is_empty() {
                         data.changes.push(Change {
                             respondent: respondent.clone(),
                             column: column.name.clone(),
-                            cell: place.clone(),
-                            from: cell.to_text(),
-                            to: value.clone().unwrap_or_default(),
-                            rules: normalised.rules.clone(),
+                            cell: place.to_string(),
+                            from: reading.raw.to_string(),
+                            to: value.as_deref().unwrap_or_default().to_string(),
+                            rules: rules.clone(),
                         });
                     }
                     data.answers.push(Answer {
-                        respondent: respondent.clone(),
-                        question: question.name.clone(),
-                        value,
-                        status,
-                        raw: cell.to_text(),
-                        cell: place.clone(),
+                        respondent: respondent_id.clone(),
+                        question: names[qi].clone(),
+                        value: value.clone(),
+                        status: *status,
+                        raw: reading.raw.clone(),
+                        cell: place,
                     });
                 }
             }
@@ -977,6 +1004,29 @@ fn code_mark(cell: &Cell) -> Option<bool> {
 }
 
 type ValueStatus = (Option<String>, AnswerStatus);
+
+/// What one answer cell's text means for one question: its answers (one per option chosen,
+/// for a multi-select question), each with the normalisation rules that changed it.
+#[derive(Clone)]
+struct CellReading {
+    /// The cell as read.
+    raw: Arc<str>,
+    answers: Vec<(Option<Arc<str>>, AnswerStatus, Vec<Rule>)>,
+}
+
+impl CellReading {
+    fn new(question: &Question, matcher: Option<&ScaleMatcher>, cell: &Cell) -> CellReading {
+        CellReading {
+            raw: Arc::from(cell.to_text()),
+            answers: answer_cell(question, matcher, cell)
+                .into_iter()
+                .map(|(normalised, (value, status))| {
+                    (value.map(Arc::from), status, normalised.rules)
+                })
+                .collect(),
+        }
+    }
+}
 
 /// Normalises one answer cell for its question; a multi-select cell gives one entry per option.
 fn answer_cell(

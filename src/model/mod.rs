@@ -14,6 +14,7 @@ pub mod validate;
 
 use std::collections::BTreeMap;
 use std::path::PathBuf;
+use std::sync::Arc;
 
 pub use build::load_evaluation;
 pub use ledger::{LedgerEntry, LedgerSummary, Outcome};
@@ -53,17 +54,82 @@ impl AnswerStatus {
 }
 
 /// One answer: for multi-select questions, one row per option chosen.
+///
+/// A national survey has millions of answers, most of them repeating a handful of texts, so
+/// the texts are shared rather than owned: the respondent's id by all of that respondent's
+/// answers, the question's name by all of its answers, a value and its raw cell text by every
+/// cell that reads the same.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct Answer {
-    pub respondent: String,
-    pub question: String,
+    #[serde(serialize_with = "shared_text::serialize")]
+    pub respondent: Arc<str>,
+    #[serde(serialize_with = "shared_text::serialize")]
+    pub question: Arc<str>,
     /// The normalised value; `None` when missing.
-    pub value: Option<String>,
+    #[serde(serialize_with = "shared_text::serialize_option")]
+    pub value: Option<Arc<str>>,
     pub status: AnswerStatus,
     /// The cell as read, before normalisation.
-    pub raw: String,
-    /// Where the cell is: `C7`, or `line 7, column C`.
-    pub cell: String,
+    #[serde(serialize_with = "shared_text::serialize")]
+    pub raw: Arc<str>,
+    /// Where the cell is: shown as `C7`, or `line 7, column C`.
+    pub cell: CellPlace,
+}
+
+/// Where a cell is. Kept as numbers and spelled out only when shown, since every answer has
+/// one and few are ever shown.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct CellPlace {
+    /// The 1-based sheet row, or for CSV/TSV the 1-based line the record starts on.
+    pub row: u32,
+    /// The 0-based column.
+    pub column: u32,
+    /// A workbook cell (`C7`) rather than a field of a text file (`line 7, column C`).
+    pub in_workbook: bool,
+}
+
+impl std::fmt::Display for CellPlace {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        if self.in_workbook {
+            f.write_str(&crate::ingest::a1(self.row.saturating_sub(1), self.column))
+        } else {
+            write!(
+                f,
+                "line {}, column {}",
+                self.row,
+                crate::ingest::column_letters(self.column)
+            )
+        }
+    }
+}
+
+impl serde::Serialize for CellPlace {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_str(self)
+    }
+}
+
+/// Shared text serialised as the plain string it holds (serde's `rc` feature is not needed
+/// for that).
+mod shared_text {
+    use std::sync::Arc;
+
+    pub fn serialize<S: serde::Serializer>(
+        text: &Arc<str>,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(text)
+    }
+
+    pub fn serialize_option<S: serde::Serializer>(
+        text: &Option<Arc<str>>,
+        serializer: S,
+    ) -> Result<S::Ok, S::Error> {
+        match text {
+            Some(text) => serializer.serialize_some(&**text),
+            None => serializer.serialize_none(),
+        }
+    }
 }
 
 /// One coded passage of an interview.
