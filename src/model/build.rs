@@ -175,7 +175,7 @@ impl SourceReader<'_> {
             (Some(sheet), false) => SheetSelection::Named(sheet),
             (None, false) => SheetSelection::First,
         };
-        let workbook = match read_workbook(&path, selection, &self.spec.limits) {
+        let mut workbook = match read_workbook(&path, selection, &self.spec.limits) {
             Ok(wb) => wb,
             Err(e) => {
                 let d = Diagnostic::error(e.to_string()).at_opt(self.at("file"));
@@ -183,20 +183,20 @@ impl SourceReader<'_> {
                 return None;
             }
         };
-        let sheet = match &self.source.sheet {
+        let position = match &self.source.sheet {
             Some(name) => workbook
                 .sheets
                 .iter()
-                .find(|s| &s.name == name)
+                .position(|s| &s.name == name)
                 .or_else(|| {
                     workbook
                         .sheets
                         .iter()
-                        .find(|s| s.name.eq_ignore_ascii_case(name))
+                        .position(|s| s.name.eq_ignore_ascii_case(name))
                 }),
-            None => workbook.sheets.first(),
+            None => (!workbook.sheets.is_empty()).then_some(0),
         };
-        let Some(sheet) = sheet else {
+        let Some(position) = position else {
             let wanted = self.source.sheet.clone().unwrap_or_default();
             let help = match did_you_mean(&wanted, workbook.sheet_names.iter().map(String::as_str))
             {
@@ -212,7 +212,15 @@ impl SourceReader<'_> {
             self.diagnostics.push(d);
             return None;
         };
-        let table = self.flatten(&path, &workbook, sheet)?;
+        // The sheet's rows move into the table rather than being copied. A roster is another
+        // sheet of the workbook, read later: with one, the sheet is copied and the workbook
+        // kept whole.
+        let mut sheet = if needs_roster {
+            workbook.sheets[position].clone()
+        } else {
+            workbook.sheets.swap_remove(position)
+        };
+        let table = self.flatten(&path, &workbook, &mut sheet)?;
         self.table_notes(&table);
         let mut data = SourceData {
             name: self.source.name.clone(),
@@ -243,7 +251,7 @@ impl SourceReader<'_> {
         &mut self,
         path: &Path,
         workbook: &Workbook,
-        sheet: &crate::ingest::RawSheet,
+        sheet: &mut crate::ingest::RawSheet,
     ) -> Option<Table> {
         let table = match self.source.layout {
             LayoutName::Plain | LayoutName::Long | LayoutName::Matrix => {
@@ -838,7 +846,7 @@ impl SourceReader<'_> {
         let table = crate::ingest::table::single_header_table(
             workbook.path.clone(),
             workbook.format,
-            sheet,
+            &mut sheet.clone(),
             "plain",
             "roster sheet".into(),
         );
