@@ -184,14 +184,14 @@ fn google_forms_checkboxes_split_against_the_spec_options() {
     let other: Vec<&str> = source
         .answers
         .iter()
-        .filter(|a| &*a.question == "help" && a.status == AnswerStatus::Unknown)
-        .map(|a| a.value.as_deref().unwrap_or(""))
+        .filter(|a| &*a.question == "help" && a.status() == AnswerStatus::Unknown)
+        .map(|a| a.value().unwrap_or(""))
         .collect();
     assert_eq!(other.len(), 89, "{other:#?}");
     let respondents: std::collections::BTreeSet<&str> = source
         .answers
         .iter()
-        .filter(|a| &*a.question == "help" && a.status == AnswerStatus::Unknown)
+        .filter(|a| &*a.question == "help" && a.status() == AnswerStatus::Unknown)
         .map(|a| &*a.respondent)
         .collect();
     assert_eq!(respondents.len(), 89);
@@ -377,7 +377,7 @@ questions = [
     assert_eq!(reasons.len(), 8, "{reasons:#?}");
     assert!(reasons
         .iter()
-        .all(|a| a.status == AnswerStatus::Answered && a.value.as_deref() != Some("")));
+        .all(|a| a.status() == AnswerStatus::Answered && a.value() != Some("")));
     let (counts, answered) = distribution(&loaded, &evaluation, "reasons");
     assert_eq!(answered, 5);
     assert_eq!(counts["To meet others in the same situation"], 3);

@@ -111,10 +111,10 @@ questions = [
         .iter()
         .filter(|a| &*a.question == "motivation")
     {
-        let key = match a.status {
-            AnswerStatus::Answered => a.value.as_deref().unwrap().to_string(),
+        let key = match a.status() {
+            AnswerStatus::Answered => a.value().unwrap().to_string(),
             AnswerStatus::Missing => "(missing)".into(),
-            AnswerStatus::Unknown => format!("(unknown) {}", a.raw),
+            AnswerStatus::Unknown => format!("(unknown) {}", a.raw()),
         };
         *counts.entry(key).or_default() += 1;
     }

@@ -78,10 +78,10 @@ pub fn question_distributions(
                 let Some(r) = r else {
                     continue;
                 };
-                if a.status != AnswerStatus::Missing {
+                if a.status() != AnswerStatus::Missing {
                     given[r] = true;
-                    if let Some(v) = &a.value {
-                        values.push((r, &**v));
+                    if let Some(v) = a.value() {
+                        values.push((r, v));
                     }
                 }
             }

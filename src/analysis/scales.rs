@@ -38,13 +38,14 @@ pub fn scale_reliability(spec: &Spec, eval: &Evaluation) -> Vec<ScaleReliability
                 .map(|s| s.levels.clone());
             let mut scores = vec![None; data.respondents.len()];
             for (r, a) in index.answers(item) {
-                let (Some(i), Some(value), AnswerStatus::Answered) = (r, &a.value, a.status) else {
+                let (Some(i), Some(value), AnswerStatus::Answered) = (r, a.value(), a.status())
+                else {
                     continue;
                 };
                 scores[i] = match (question.effective_kind(), &levels) {
                     (QuestionKind::Likert, Some(levels)) => levels
                         .iter()
-                        .position(|l| **l == **value)
+                        .position(|l| l == value)
                         .map(|p| (p + 1) as f64),
                     _ => value.parse::<f64>().ok(),
                 };

@@ -289,7 +289,7 @@ fn survey_contributions(
         let matching: Vec<&AnswerRule> = rules.iter().filter(|r| r.question == question).collect();
         let mut holds = ValueMemo::default();
         for (r, answer) in index.answers(question) {
-            if answer.status == AnswerStatus::Missing {
+            if answer.status() == AnswerStatus::Missing {
                 continue;
             }
             let Some(r) = r else {
@@ -297,7 +297,7 @@ fn survey_contributions(
             };
             let c = &mut out[r];
             c.answered = true;
-            if let Some(value) = &answer.value {
+            if let Some(value) = answer.value() {
                 let satisfied = holds.get_or_insert(value, |value| {
                     let folded = fold(value);
                     matching

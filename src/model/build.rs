@@ -5,8 +5,8 @@ use std::path::Path;
 use std::sync::Arc;
 
 use super::{
-    Answer, AnswerStatus, CellPlace, Change, CodedExcerpt, Evaluation, LedgerEntry, Outcome,
-    Respondent, SourceData,
+    Answer, AnswerReading, AnswerStatus, CellPlace, Change, CodedExcerpt, Evaluation, LedgerEntry,
+    Outcome, Respondent, SourceData,
 };
 use crate::diagnostic::{closest, did_you_mean, Diagnostic, Location};
 use crate::ingest::layout;
@@ -572,10 +572,11 @@ impl SourceReader<'_> {
                         &fresh
                     }
                 };
-                for (value, status, rules) in &reading.answers {
-                    if *status == AnswerStatus::Unknown {
+                for (answer, rules) in &reading.answers {
+                    let value = answer.value.as_deref().unwrap_or_default();
+                    if answer.status == AnswerStatus::Unknown {
                         let entry = unknown
-                            .entry((qi, value.as_deref().unwrap_or_default().to_string()))
+                            .entry((qi, value.to_string()))
                             .or_insert_with(|| (0, place.to_string()));
                         entry.0 += 1;
                     }
@@ -584,19 +585,17 @@ impl SourceReader<'_> {
                             respondent: respondent.clone(),
                             column: column.name.clone(),
                             cell: place.to_string(),
-                            from: reading.raw.to_string(),
-                            to: value.as_deref().unwrap_or_default().to_string(),
+                            from: answer.raw.to_string(),
+                            to: value.to_string(),
                             rules: rules.clone(),
                         });
                     }
-                    data.answers.push(Answer {
-                        respondent: respondent_id.clone(),
-                        question: names[qi].clone(),
-                        value: value.clone(),
-                        status: *status,
-                        raw: reading.raw.clone(),
-                        cell: place,
-                    });
+                    data.answers.push(Answer::new(
+                        respondent_id.clone(),
+                        names[qi].clone(),
+                        place,
+                        answer.clone(),
+                    ));
                 }
             }
         }
@@ -1017,22 +1016,32 @@ type ValueStatus = (Option<String>, AnswerStatus);
 /// for a multi-select question), each with the normalisation rules that changed it.
 #[derive(Clone)]
 struct CellReading {
-    /// The cell as read.
-    raw: Arc<str>,
-    answers: Vec<(Option<Arc<str>>, AnswerStatus, Vec<Rule>)>,
+    answers: Vec<(Arc<AnswerReading>, Vec<Rule>)>,
 }
 
 impl CellReading {
     fn new(question: &Question, matcher: Option<&ScaleMatcher>, cell: &Cell) -> CellReading {
-        CellReading {
-            raw: Arc::from(cell.to_text()),
-            answers: answer_cell(question, matcher, cell)
-                .into_iter()
-                .map(|(normalised, (value, status))| {
-                    (value.map(Arc::from), status, normalised.rules)
-                })
-                .collect(),
-        }
+        let raw: Arc<str> = Arc::from(cell.to_text());
+        // A value spelled as the cell was (most free text) shares the cell's text.
+        let shared = |value: String| {
+            if *value == *raw {
+                raw.clone()
+            } else {
+                Arc::from(value)
+            }
+        };
+        let answers = answer_cell(question, matcher, cell)
+            .into_iter()
+            .map(|(normalised, (value, status))| {
+                let reading = AnswerReading {
+                    value: value.map(shared),
+                    status,
+                    raw: raw.clone(),
+                };
+                (Arc::new(reading), normalised.rules)
+            })
+            .collect();
+        CellReading { answers }
     }
 }
 

@@ -53,9 +53,9 @@ pub fn answers(eval: &Evaluation) -> PolarsResult<DataFrame> {
         source.push(s.name.as_str());
         respondent.push(&*a.respondent);
         question.push(&*a.question);
-        value.push(a.value.as_deref());
-        status.push(a.status.name());
-        raw.push(&*a.raw);
+        value.push(a.value());
+        status.push(a.status().name());
+        raw.push(a.raw());
         cell.push(a.cell.to_string());
     }
     df!(

@@ -57,23 +57,70 @@ impl AnswerStatus {
 ///
 /// A national survey has millions of answers, most of them repeating a handful of texts, so
 /// the texts are shared rather than owned: the respondent's id by all of that respondent's
-/// answers, the question's name by all of its answers, a value and its raw cell text by every
-/// cell that reads the same.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+/// answers, the question's name by all of its answers, and what a cell's text means
+/// ([`value`](Answer::value), [`status`](Answer::status), [`raw`](Answer::raw)) by every
+/// cell of the question that reads the same.
+#[derive(Debug, Clone, PartialEq)]
 pub struct Answer {
-    #[serde(serialize_with = "shared_text::serialize")]
     pub respondent: Arc<str>,
-    #[serde(serialize_with = "shared_text::serialize")]
     pub question: Arc<str>,
+    /// Where the cell is: shown as `C7`, or `line 7, column C`.
+    pub cell: CellPlace,
+    reading: Arc<AnswerReading>,
+}
+
+/// What an answer cell said, shared by the answers of every cell that reads the same.
+#[derive(Debug, Clone, PartialEq)]
+pub struct AnswerReading {
     /// The normalised value; `None` when missing.
-    #[serde(serialize_with = "shared_text::serialize_option")]
     pub value: Option<Arc<str>>,
     pub status: AnswerStatus,
     /// The cell as read, before normalisation.
-    #[serde(serialize_with = "shared_text::serialize")]
     pub raw: Arc<str>,
-    /// Where the cell is: shown as `C7`, or `line 7, column C`.
-    pub cell: CellPlace,
+}
+
+impl Answer {
+    pub fn new(
+        respondent: Arc<str>,
+        question: Arc<str>,
+        cell: CellPlace,
+        reading: Arc<AnswerReading>,
+    ) -> Answer {
+        Answer {
+            respondent,
+            question,
+            cell,
+            reading,
+        }
+    }
+
+    /// The normalised value; `None` when missing.
+    pub fn value(&self) -> Option<&str> {
+        self.reading.value.as_deref()
+    }
+
+    pub fn status(&self) -> AnswerStatus {
+        self.reading.status
+    }
+
+    /// The cell as read, before normalisation.
+    pub fn raw(&self) -> &str {
+        &self.reading.raw
+    }
+}
+
+impl serde::Serialize for Answer {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut s = serializer.serialize_struct("Answer", 6)?;
+        s.serialize_field("respondent", &*self.respondent)?;
+        s.serialize_field("question", &*self.question)?;
+        s.serialize_field("value", &self.value())?;
+        s.serialize_field("status", &self.status())?;
+        s.serialize_field("raw", self.raw())?;
+        s.serialize_field("cell", &self.cell)?;
+        s.end()
+    }
 }
 
 /// Where a cell is. Kept as numbers and spelled out only when shown, since every answer has
@@ -106,29 +153,6 @@ impl std::fmt::Display for CellPlace {
 impl serde::Serialize for CellPlace {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.collect_str(self)
-    }
-}
-
-/// Shared text serialised as the plain string it holds (serde's `rc` feature is not needed
-/// for that).
-mod shared_text {
-    use std::sync::Arc;
-
-    pub fn serialize<S: serde::Serializer>(
-        text: &Arc<str>,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(text)
-    }
-
-    pub fn serialize_option<S: serde::Serializer>(
-        text: &Option<Arc<str>>,
-        serializer: S,
-    ) -> Result<S::Ok, S::Error> {
-        match text {
-            Some(text) => serializer.serialize_some(&**text),
-            None => serializer.serialize_none(),
-        }
     }
 }
 
