@@ -16,6 +16,8 @@ pub(crate) struct AnswerIndex<'d> {
     /// Respondent id → position in `data.respondents`. With a repeated id (which the reader
     /// does not produce), the last position stands for all, as a map keyed by id would.
     respondent: HashMap<&'d str, usize>,
+    /// For each position in `data.respondents`, the position that stands for its id.
+    stands_for: Vec<usize>,
     /// Position in `data.respondents` of each answer's respondent (`usize::MAX`: none).
     respondent_of: Vec<usize>,
     /// Question name → slot in `lists`.
@@ -33,13 +35,20 @@ impl<'d> AnswerIndex<'d> {
             .map(|(i, r)| (r.id.as_str(), i))
             .collect();
         let respondent: HashMap<&str, usize> = respondent;
+        let stands_for = data
+            .respondents
+            .iter()
+            .map(|r| respondent[r.id.as_str()])
+            .collect();
         let mut respondent_of = Vec::with_capacity(data.answers.len());
         let mut last_respondent: Option<(&str, usize)> = None;
         let mut slot: HashMap<&str, usize> = HashMap::new();
         let mut lists: Vec<Vec<usize>> = Vec::new();
-        // Answers come in runs of one question per respondent row; remembering the last
-        // question's slot saves a hash per answer.
-        let mut last: Option<(&str, usize)> = None;
+        let mut names: Vec<&str> = Vec::new();
+        // Answers come row by row, the questions in the same order in every row (a
+        // multi-select question's options one after another): the slot after the last one,
+        // or the last one again, is nearly always right and saves a hash per answer.
+        let mut last = 0;
         for (i, a) in data.answers.iter().enumerate() {
             let r: &str = &a.respondent;
             let position = match last_respondent {
@@ -49,19 +58,25 @@ impl<'d> AnswerIndex<'d> {
             last_respondent = Some((r, position));
             respondent_of.push(position);
             let q: &str = &a.question;
-            let s = match last {
-                Some((name, s)) if name == q => s,
-                _ => *slot.entry(q).or_insert_with(|| {
+            let next = if last + 1 == names.len() { 0 } else { last + 1 };
+            let s = if names.get(next) == Some(&q) {
+                next
+            } else if names.get(last) == Some(&q) {
+                last
+            } else {
+                *slot.entry(q).or_insert_with(|| {
+                    names.push(q);
                     lists.push(Vec::new());
                     lists.len() - 1
-                }),
+                })
             };
-            last = Some((q, s));
+            last = s;
             lists[s].push(i);
         }
         AnswerIndex {
             data,
             respondent,
+            stands_for,
             respondent_of,
             slot,
             lists,
@@ -89,14 +104,15 @@ impl<'d> AnswerIndex<'d> {
         self.respondent.get(id).copied()
     }
 
+    /// The position that stands for the respondent at position `i` (`i` itself unless an
+    /// id is repeated).
+    pub(crate) fn stands_for(&self, i: usize) -> usize {
+        self.stands_for[i]
+    }
+
     /// Positions that stand for a distinct id: one per respondent, as a map keyed by id
     /// would count them.
     pub(crate) fn distinct_respondents(&self) -> impl Iterator<Item = usize> + '_ {
-        self.data
-            .respondents
-            .iter()
-            .enumerate()
-            .filter(|(i, r)| self.respondent.get(r.id.as_str()) == Some(i))
-            .map(|(i, _)| i)
+        (0..self.stands_for.len()).filter(|&i| self.stands_for[i] == i)
     }
 }

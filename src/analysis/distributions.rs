@@ -118,8 +118,25 @@ pub fn question_distributions(
                 _ => Vec::new(),
             };
             let mut counts: BTreeMap<&str, u64> = BTreeMap::new();
-            for (_, v) in &values {
-                *counts.entry(v).or_default() += 1;
+            // Most questions have a few distinct values: counted in a short list first. Free
+            // text is only counted as answered.
+            let mut few: Vec<(&str, u64)> = Vec::new();
+            let counted = if kind == QuestionKind::Text {
+                &[][..]
+            } else {
+                &values[..]
+            };
+            for &(_, v) in counted {
+                if let Some((_, n)) = few.iter_mut().find(|(w, _)| *w == v) {
+                    *n += 1;
+                } else if few.len() < 32 {
+                    few.push((v, 1));
+                } else {
+                    *counts.entry(v).or_default() += 1;
+                }
+            }
+            for (v, n) in few {
+                *counts.entry(v).or_default() += n;
             }
             let row =
                 |value: String, order: usize, count: u64, is_missing: bool, unlisted: bool| {

@@ -52,6 +52,7 @@ struct Contribution {
 /// attribute in the benefit's `by` and the spec's `by`. Rows are in spec order.
 pub fn benefit_tallies(spec: &Spec, eval: &Evaluation) -> Vec<BenefitTally> {
     let mut out = Vec::new();
+    let mut groupings: HashMap<(&str, &str), Grouping> = HashMap::new();
     for (benefit, data, index, contributions) in contributions(spec, eval) {
         let row = |by: Option<(&str, &str)>, n: u64, total: u64| {
             tally_row(spec, benefit, data, by, n, total)
@@ -68,32 +69,65 @@ pub fn benefit_tallies(spec: &Spec, eval: &Evaluation) -> Vec<BenefitTally> {
             }
         }
         for attribute in attributes {
-            let mut groups: BTreeMap<&str, Vec<Contribution>> = BTreeMap::new();
-            for r in &data.respondents {
-                let value = r
-                    .attributes
-                    .get(attribute)
-                    .map_or(NOT_RECORDED, String::as_str);
-                let c = index
-                    .respondent(&r.id)
-                    .map(|i| contributions[i])
-                    .unwrap_or_default();
-                groups.entry(value).or_default().push(c);
+            let grouping = groupings
+                .entry((data.name.as_str(), attribute))
+                .or_insert_with(|| Grouping::new(data, attribute, unlisted > 0));
+            // (n, N) per value of the attribute.
+            let mut sums = vec![(0u64, 0u64); grouping.values.len()];
+            for (i, &group) in grouping.group_of.iter().enumerate() {
+                let c = contributions[index.stands_for(i)];
+                sums[group].0 += u64::from(c.holds);
+                sums[group].1 += u64::from(c.answered);
             }
-            if unlisted > 0 {
-                let missing = groups.entry(NOT_RECORDED).or_default();
-                missing.extend((0..unlisted).map(|_| Contribution {
-                    answered: true,
-                    holds: false,
-                }));
+            if let Some(missing) = grouping.not_recorded.filter(|_| unlisted > 0) {
+                sums[missing].1 += unlisted;
             }
-            for (value, cs) in groups {
-                let (n, total) = count(cs.iter());
+            for (value, (n, total)) in grouping.values.iter().zip(sums) {
                 out.push(row(Some((attribute, value)), n, total));
             }
         }
     }
     out
+}
+
+/// A source's respondents grouped by the values of one attribute, the values in order; worked
+/// out once, not once per benefit.
+struct Grouping<'d> {
+    values: Vec<&'d str>,
+    /// The group (index in `values`) of each respondent, by position.
+    group_of: Vec<usize>,
+    /// The group of respondents with no value, when there is one.
+    not_recorded: Option<usize>,
+}
+
+impl<'d> Grouping<'d> {
+    /// `unlisted`: the source has interviewees with no row, who are counted as not recorded.
+    fn new(data: &'d SourceData, attribute: &str, unlisted: bool) -> Grouping<'d> {
+        let value_of = |r: &'d crate::model::Respondent| {
+            r.attributes
+                .get(attribute)
+                .map_or(NOT_RECORDED, String::as_str)
+        };
+        let mut groups: BTreeMap<&str, usize> = BTreeMap::new();
+        for r in &data.respondents {
+            groups.insert(value_of(r), 0);
+        }
+        if unlisted {
+            groups.insert(NOT_RECORDED, 0);
+        }
+        for (k, group) in groups.values_mut().enumerate() {
+            *group = k;
+        }
+        Grouping {
+            group_of: data
+                .respondents
+                .iter()
+                .map(|r| groups[value_of(r)])
+                .collect(),
+            not_recorded: groups.get(NOT_RECORDED).copied(),
+            values: groups.into_keys().collect(),
+        }
+    }
 }
 
 /// Whether each benefit's evidence holds for each respondent who answered its questions, per
