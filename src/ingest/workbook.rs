@@ -354,6 +354,8 @@ struct SheetBuilder<'a> {
     last: Option<(u32, usize)>,
     in_order: bool,
     cells_held: u64,
+    /// The most cells a finished row has held.
+    widest: usize,
     notes: Vec<ReadNote>,
 }
 
@@ -368,6 +370,7 @@ impl<'a> SheetBuilder<'a> {
             last: None,
             in_order: true,
             cells_held: 0,
+            widest: 0,
             notes: Vec::new(),
         }
     }
@@ -472,9 +475,15 @@ impl<'a> SheetBuilder<'a> {
         if self.rows.last().is_some_and(|last| last.number > number) {
             self.in_order = false;
         }
+        // Rows of a survey are about as wide as each other: room for as many cells as the
+        // widest row so far saves growing each row a cell at a time. Never more than twice
+        // what the last row held, so that one wide row among narrow ones cannot make every
+        // row take room that `max_cells` does not count.
+        let previous = self.rows.last().map_or(0, |last| last.cells.len());
+        self.widest = self.widest.max(previous);
         self.rows.push(RawRow {
             number,
-            cells: Vec::new(),
+            cells: Vec::with_capacity(self.widest.min(previous.saturating_mul(2))),
         });
         let slot = self.rows.len() - 1;
         self.index.insert(row, slot);
