@@ -228,6 +228,7 @@ fn read_xlsx(
     let mut book: Xlsx<_> = Xlsx::new(open(path)?).map_err(|e| xlsx_error(path, e))?;
     let all = sheet_list(&book);
     let mut sheets = Vec::new();
+    let mut may_have_merges = None;
     for name in choose_sheets(path, &all, selection)? {
         let mut builder = SheetBuilder::new(path, &name, limits);
         match book.worksheet_cells_reader(&name) {
@@ -244,16 +245,66 @@ fn read_xlsx(
         }
         // Merges are a reading aid, not data: a sheet whose merge list cannot be read is still
         // read, with a note.
-        let merged = match book.merge_cells_by_sheet_name(&name) {
-            Ok(dimensions) => merged_ranges(&dimensions),
-            Err(e) => {
-                builder.note_whole_sheet(format!("the merged cells could not be read: {e}"));
-                Vec::new()
+        let merged = if !*may_have_merges.get_or_insert_with(|| may_have_merged_cells(path)) {
+            Vec::new()
+        } else {
+            match book.merge_cells_by_sheet_name(&name) {
+                Ok(dimensions) => merged_ranges(&dimensions),
+                Err(e) => {
+                    builder.note_whole_sheet(format!("the merged cells could not be read: {e}"));
+                    Vec::new()
+                }
             }
         };
         sheets.push(builder.finish(merged));
     }
     Ok(workbook(path, format, &all, sheets))
+}
+
+/// Whether the XLSX at `path` may have merged cells: whether the bytes `mergeCell` appear in
+/// any of its parts. calamine finds a sheet's merged cells only by parsing the whole sheet's
+/// XML a second time (the list comes after the cells), which at national-survey size costs
+/// more than a fast scan of the inflated bytes; exports without merges, most large ones,
+/// skip it. Anything unexpected (a part that cannot be read, one in UTF-16) answers yes, and
+/// calamine reads the merges as before.
+fn may_have_merged_cells(path: &Path) -> bool {
+    use std::io::Read;
+    let Some(mut zip) = open(path)
+        .ok()
+        .and_then(|file| zip::ZipArchive::new(file).ok())
+    else {
+        return true;
+    };
+    let needle = regex::bytes::Regex::new("mergeCell").expect("a valid literal pattern");
+    // The tail of each chunk is kept, so that a name split between two chunks is still found.
+    const KEEP: usize = "mergeCell".len() - 1;
+    let mut buffer = vec![0u8; 1 << 16];
+    for index in 0..zip.len() {
+        let Ok(mut part) = zip.by_index(index) else {
+            return true;
+        };
+        let (mut held, mut start_checked) = (0, false);
+        loop {
+            let read = match part.read(&mut buffer[held..]) {
+                Ok(0) => break,
+                Ok(read) => read,
+                Err(_) => return true,
+            };
+            let filled = held + read;
+            if !start_checked && filled >= 2 {
+                if buffer.starts_with(&[0xFF, 0xFE]) || buffer.starts_with(&[0xFE, 0xFF]) {
+                    return true;
+                }
+                start_checked = true;
+            }
+            if needle.is_match(&buffer[..filled]) {
+                return true;
+            }
+            held = filled.min(KEEP);
+            buffer.copy_within(filled - held..filled, 0);
+        }
+    }
+    false
 }
 
 fn read_xlsb(
@@ -595,6 +646,36 @@ mod tests {
         NaiveDate::from_ymd_opt(y, m, d)
             .unwrap()
             .and_time(NaiveTime::MIN)
+    }
+
+    /// A workbook written by rust_xlsxwriter, with or without a merged header.
+    fn workbook_bytes(merged: bool) -> Vec<u8> {
+        let mut book = rust_xlsxwriter::Workbook::new();
+        let sheet = book.add_worksheet();
+        let plain = rust_xlsxwriter::Format::new();
+        if merged {
+            sheet.merge_range(0, 0, 0, 2, "How much?", &plain).unwrap();
+        } else {
+            sheet.write_string(0, 0, "How much?").unwrap();
+        }
+        sheet.write_string(1, 0, "Agree").unwrap();
+        book.save_to_buffer().unwrap()
+    }
+
+    #[test]
+    fn only_workbooks_that_mention_merged_cells_get_the_second_pass() {
+        let dir = tempfile::tempdir().unwrap();
+        let (with, without) = (
+            dir.path().join("with.xlsx"),
+            dir.path().join("without.xlsx"),
+        );
+        std::fs::write(&with, workbook_bytes(true)).unwrap();
+        std::fs::write(&without, workbook_bytes(false)).unwrap();
+        assert!(may_have_merged_cells(&with));
+        assert!(!may_have_merged_cells(&without));
+        // Not a zip at all: calamine is left to say what is wrong.
+        std::fs::write(dir.path().join("not.xlsx"), b"plain text").unwrap();
+        assert!(may_have_merged_cells(&dir.path().join("not.xlsx")));
     }
 
     #[test]
