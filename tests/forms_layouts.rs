@@ -184,15 +184,15 @@ fn google_forms_checkboxes_split_against_the_spec_options() {
     let other: Vec<&str> = source
         .answers
         .iter()
-        .filter(|a| a.question == "help" && a.status == AnswerStatus::Unknown)
-        .map(|a| a.value.as_deref().unwrap_or(""))
+        .filter(|a| &*a.question == "help" && a.status() == AnswerStatus::Unknown)
+        .map(|a| a.value().unwrap_or(""))
         .collect();
     assert_eq!(other.len(), 89, "{other:#?}");
     let respondents: std::collections::BTreeSet<&str> = source
         .answers
         .iter()
-        .filter(|a| a.question == "help" && a.status == AnswerStatus::Unknown)
-        .map(|a| a.respondent.as_str())
+        .filter(|a| &*a.question == "help" && a.status() == AnswerStatus::Unknown)
+        .map(|a| &*a.respondent)
         .collect();
     assert_eq!(respondents.len(), 89);
     for typed in [
@@ -371,13 +371,13 @@ questions = [
     let reasons: Vec<_> = source
         .answers
         .iter()
-        .filter(|a| a.question == "reasons")
+        .filter(|a| &*a.question == "reasons")
         .collect();
     // Counted by construction: 2 + 1 + 3 + 1 + 1 options ticked, none empty, none unlisted.
     assert_eq!(reasons.len(), 8, "{reasons:#?}");
     assert!(reasons
         .iter()
-        .all(|a| a.status == AnswerStatus::Answered && a.value.as_deref() != Some("")));
+        .all(|a| a.status() == AnswerStatus::Answered && a.value() != Some("")));
     let (counts, answered) = distribution(&loaded, &evaluation, "reasons");
     assert_eq!(answered, 5);
     assert_eq!(counts["To meet others in the same situation"], 3);
@@ -741,8 +741,8 @@ evidence = [{ source = "support", question = "helpful", answer = "yes" }]
     let counts: BTreeMap<&str, Option<&str>> = source
         .answers
         .iter()
-        .filter(|a| a.question == "contacts")
-        .map(|a| (a.respondent.as_str(), a.value.as_deref()))
+        .filter(|a| &*a.question == "contacts")
+        .map(|a| (&*a.respondent, a.value()))
         .collect();
     assert_eq!(
         counts,

@@ -105,11 +105,15 @@ questions = [
 
     let source = eval.source("learners").unwrap();
     let mut counts: BTreeMap<String, usize> = BTreeMap::new();
-    for a in source.answers.iter().filter(|a| a.question == "motivation") {
-        let key = match a.status {
-            AnswerStatus::Answered => a.value.clone().unwrap(),
+    for a in source
+        .answers
+        .iter()
+        .filter(|a| &*a.question == "motivation")
+    {
+        let key = match a.status() {
+            AnswerStatus::Answered => a.value().unwrap().to_string(),
             AnswerStatus::Missing => "(missing)".into(),
-            AnswerStatus::Unknown => format!("(unknown) {}", a.raw),
+            AnswerStatus::Unknown => format!("(unknown) {}", a.raw()),
         };
         *counts.entry(key).or_default() += 1;
     }

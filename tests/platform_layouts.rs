@@ -305,7 +305,7 @@ R_3,Default Response Set,0,2014-03-02 10:00:00,South
     let source = &eval.sources[0];
     let ids: Vec<&str> = source.respondents.iter().map(|r| r.id.as_str()).collect();
     assert_eq!(ids, ["R_1", "R_3"]);
-    let values: Vec<Option<&str>> = source.answers.iter().map(|a| a.value.as_deref()).collect();
+    let values: Vec<Option<&str>> = source.answers.iter().map(|a| a.value()).collect();
     assert_eq!(values, [Some("North"), Some("South")]);
     let excluded: Vec<(u32, Option<&str>)> = source
         .ledger

@@ -5,10 +5,11 @@
 //! are of respondents who answered the question, so they may add up to more than 100%; the
 //! rows say so with `multiple = true`.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeMap;
 
 use statrs::statistics::{Data, Distribution, Max, Min, OrderStatistics};
 
+use super::answer_index::AnswerIndex;
 use crate::model::{AnswerStatus, Evaluation};
 use crate::spec::{QuestionKind, Spec};
 
@@ -65,31 +66,38 @@ pub fn question_distributions(
         let Some(data) = eval.source(&source.name) else {
             continue;
         };
+        let index = AnswerIndex::new(data);
+        let respondents = index.distinct_respondents().count() as u64;
+        let mut given = vec![false; data.respondents.len()];
         for question in &source.questions {
             let kind = question.effective_kind();
-            // Per respondent: answered?, and the set of values given.
-            let mut per_respondent: BTreeMap<&str, (bool, BTreeSet<&str>)> = data
-                .respondents
-                .iter()
-                .map(|r| (r.id.as_str(), (false, BTreeSet::new())))
-                .collect();
-            for a in data.answers.iter().filter(|a| a.question == question.name) {
-                let Some(entry) = per_respondent.get_mut(a.respondent.as_str()) else {
+            // Who answered, and each (respondent, value) given, counted once per respondent.
+            given.iter_mut().for_each(|g| *g = false);
+            let mut values: Vec<(usize, &str)> = Vec::new();
+            for (r, a) in index.answers(&question.name) {
+                let Some(r) = r else {
                     continue;
                 };
-                if a.status != AnswerStatus::Missing {
-                    entry.0 = true;
-                    if let Some(v) = &a.value {
-                        entry.1.insert(v.as_str());
+                if a.status() != AnswerStatus::Missing {
+                    given[r] = true;
+                    if let Some(v) = a.value() {
+                        values.push((r, v));
                     }
                 }
             }
-            let answered = per_respondent.values().filter(|(a, _)| *a).count() as u64;
-            let missing = per_respondent.len() as u64 - answered;
+            values.sort_unstable();
+            values.dedup();
+            let answered = given.iter().filter(|g| **g).count() as u64;
+            let missing = respondents - answered;
             if kind == QuestionKind::Number {
-                let values: Vec<f64> = per_respondent
-                    .values()
-                    .flat_map(|(_, vs)| vs.iter().filter_map(|v| v.parse::<f64>().ok()))
+                // In respondent-id order, then value order, as the figures were always summed.
+                values.sort_unstable_by(|a, b| {
+                    (data.respondents[a.0].id.as_str(), a.1)
+                        .cmp(&(data.respondents[b.0].id.as_str(), b.1))
+                });
+                let values: Vec<f64> = values
+                    .iter()
+                    .filter_map(|(_, v)| v.parse::<f64>().ok())
                     .collect();
                 numbers.push(numeric_summary(
                     &source.name,
@@ -110,10 +118,25 @@ pub fn question_distributions(
                 _ => Vec::new(),
             };
             let mut counts: BTreeMap<&str, u64> = BTreeMap::new();
-            for (_, values) in per_respondent.values() {
-                for v in values {
+            // Most questions have a few distinct values: counted in a short list first. Free
+            // text is only counted as answered.
+            let mut few: Vec<(&str, u64)> = Vec::new();
+            let counted = if kind == QuestionKind::Text {
+                &[][..]
+            } else {
+                &values[..]
+            };
+            for &(_, v) in counted {
+                if let Some((_, n)) = few.iter_mut().find(|(w, _)| *w == v) {
+                    *n += 1;
+                } else if few.len() < 32 {
+                    few.push((v, 1));
+                } else {
                     *counts.entry(v).or_default() += 1;
                 }
+            }
+            for (v, n) in few {
+                *counts.entry(v).or_default() += n;
             }
             let row =
                 |value: String, order: usize, count: u64, is_missing: bool, unlisted: bool| {

@@ -1,8 +1,7 @@
 //! The spec's `[[reliability]]` scales scored from the answers table and checked with
 //! Cronbach's alpha.
 
-use std::collections::BTreeMap;
-
+use super::answer_index::AnswerIndex;
 use super::reliability::{cronbach_alpha, AlphaOptions, ItemScores, Reliability};
 use crate::model::{AnswerStatus, Evaluation};
 use crate::spec::{QuestionKind, Spec};
@@ -25,12 +24,7 @@ pub fn scale_reliability(spec: &Spec, eval: &Evaluation) -> Vec<ScaleReliability
         else {
             continue;
         };
-        let order: BTreeMap<&str, usize> = data
-            .respondents
-            .iter()
-            .enumerate()
-            .map(|(i, r)| (r.id.as_str(), i))
-            .collect();
+        let index = AnswerIndex::new(data);
         let (mut min, mut max) = (f64::INFINITY, f64::NEG_INFINITY);
         let mut items = Vec::new();
         for item in &scale.items {
@@ -43,9 +37,8 @@ pub fn scale_reliability(spec: &Spec, eval: &Evaluation) -> Vec<ScaleReliability
                 .and_then(|s| spec.scales.get(s))
                 .map(|s| s.levels.clone());
             let mut scores = vec![None; data.respondents.len()];
-            for a in data.answers.iter().filter(|a| &a.question == item) {
-                let (Some(&i), Some(value), AnswerStatus::Answered) =
-                    (order.get(a.respondent.as_str()), &a.value, a.status)
+            for (r, a) in index.answers(item) {
+                let (Some(i), Some(value), AnswerStatus::Answered) = (r, a.value(), a.status())
                 else {
                     continue;
                 };

@@ -6,8 +6,10 @@
 //! coding source, everyone interviewed, coded or not). The percent is n/N and the interval is
 //! Wilson's at the spec's confidence.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::rc::Rc;
 
+use super::answer_index::AnswerIndex;
 use super::interval::wilson_interval;
 use crate::ingest::normalise::{clean_text, Meaning, ScaleMatcher};
 use crate::ingest::Cell;
@@ -50,11 +52,12 @@ struct Contribution {
 /// attribute in the benefit's `by` and the spec's `by`. Rows are in spec order.
 pub fn benefit_tallies(spec: &Spec, eval: &Evaluation) -> Vec<BenefitTally> {
     let mut out = Vec::new();
-    for (benefit, data, contributions) in contributions(spec, eval) {
+    let mut groupings: HashMap<(&str, &str), Grouping> = HashMap::new();
+    for (benefit, data, index, contributions) in contributions(spec, eval) {
         let row = |by: Option<(&str, &str)>, n: u64, total: u64| {
             tally_row(spec, benefit, data, by, n, total)
         };
-        let (n, total) = count(contributions.values());
+        let (n, total) = count(index.distinct_respondents().map(|i| &contributions[i]));
         // A coding source declared with `respondents = N` may have interviewees with no
         // code and no row: they are in N, not in n.
         let unlisted = (data.respondent_count() - data.respondents.len()) as u64;
@@ -66,32 +69,65 @@ pub fn benefit_tallies(spec: &Spec, eval: &Evaluation) -> Vec<BenefitTally> {
             }
         }
         for attribute in attributes {
-            let mut groups: BTreeMap<&str, Vec<Contribution>> = BTreeMap::new();
-            for r in &data.respondents {
-                let value = r
-                    .attributes
-                    .get(attribute)
-                    .map_or(NOT_RECORDED, String::as_str);
-                let c = contributions
-                    .get(r.id.as_str())
-                    .copied()
-                    .unwrap_or_default();
-                groups.entry(value).or_default().push(c);
+            let grouping = groupings
+                .entry((data.name.as_str(), attribute))
+                .or_insert_with(|| Grouping::new(data, attribute, unlisted > 0));
+            // (n, N) per value of the attribute.
+            let mut sums = vec![(0u64, 0u64); grouping.values.len()];
+            for (i, &group) in grouping.group_of.iter().enumerate() {
+                let c = contributions[index.stands_for(i)];
+                sums[group].0 += u64::from(c.holds);
+                sums[group].1 += u64::from(c.answered);
             }
-            if unlisted > 0 {
-                let missing = groups.entry(NOT_RECORDED).or_default();
-                missing.extend((0..unlisted).map(|_| Contribution {
-                    answered: true,
-                    holds: false,
-                }));
+            if let Some(missing) = grouping.not_recorded.filter(|_| unlisted > 0) {
+                sums[missing].1 += unlisted;
             }
-            for (value, cs) in groups {
-                let (n, total) = count(cs.iter());
+            for (value, (n, total)) in grouping.values.iter().zip(sums) {
                 out.push(row(Some((attribute, value)), n, total));
             }
         }
     }
     out
+}
+
+/// A source's respondents grouped by the values of one attribute, the values in order; worked
+/// out once, not once per benefit.
+struct Grouping<'d> {
+    values: Vec<&'d str>,
+    /// The group (index in `values`) of each respondent, by position.
+    group_of: Vec<usize>,
+    /// The group of respondents with no value, when there is one.
+    not_recorded: Option<usize>,
+}
+
+impl<'d> Grouping<'d> {
+    /// `unlisted`: the source has interviewees with no row, who are counted as not recorded.
+    fn new(data: &'d SourceData, attribute: &str, unlisted: bool) -> Grouping<'d> {
+        let value_of = |r: &'d crate::model::Respondent| {
+            r.attributes
+                .get(attribute)
+                .map_or(NOT_RECORDED, String::as_str)
+        };
+        let mut groups: BTreeMap<&str, usize> = BTreeMap::new();
+        for r in &data.respondents {
+            groups.insert(value_of(r), 0);
+        }
+        if unlisted {
+            groups.insert(NOT_RECORDED, 0);
+        }
+        for (k, group) in groups.values_mut().enumerate() {
+            *group = k;
+        }
+        Grouping {
+            group_of: data
+                .respondents
+                .iter()
+                .map(|r| groups[value_of(r)])
+                .collect(),
+            not_recorded: groups.get(NOT_RECORDED).copied(),
+            values: groups.into_keys().collect(),
+        }
+    }
 }
 
 /// Whether each benefit's evidence holds for each respondent who answered its questions, per
@@ -103,11 +139,11 @@ pub fn respondent_evidence(
 ) -> BTreeMap<(String, String), BTreeMap<String, bool>> {
     contributions(spec, eval)
         .into_iter()
-        .map(|(benefit, data, contributions)| {
-            let answered = contributions
-                .into_iter()
-                .filter(|(_, c)| c.answered)
-                .map(|(id, c)| (id.to_string(), c.holds))
+        .map(|(benefit, data, index, contributions)| {
+            let answered = index
+                .distinct_respondents()
+                .filter(|&i| contributions[i].answered)
+                .map(|i| (data.respondents[i].id.clone(), contributions[i].holds))
                 .collect();
             ((benefit.name.clone(), data.name.clone()), answered)
         })
@@ -115,25 +151,36 @@ pub fn respondent_evidence(
 }
 
 /// What each respondent contributes to each benefit, per source with evidence for it, in
-/// spec order.
+/// spec order. Contributions are by position in the source's respondents; the index says
+/// which position stands for which id.
 fn contributions<'a>(
     spec: &'a Spec,
     eval: &'a Evaluation,
-) -> Vec<(&'a Benefit, &'a SourceData, BTreeMap<&'a str, Contribution>)> {
+) -> Vec<(
+    &'a Benefit,
+    &'a SourceData,
+    Rc<AnswerIndex<'a>>,
+    Vec<Contribution>,
+)> {
+    let mut indexes: HashMap<&str, Rc<AnswerIndex<'a>>> = HashMap::new();
     let mut out = Vec::new();
     for benefit in &spec.benefits {
         for (source_name, rules) in evidence_by_source(benefit) {
             let Some(data) = eval.source(source_name) else {
                 continue;
             };
+            let index = indexes
+                .entry(source_name)
+                .or_insert_with(|| Rc::new(AnswerIndex::new(data)))
+                .clone();
             let contributions = match data.kind {
-                SourceKind::Survey => survey_contributions(spec, data, &rules),
-                SourceKind::Coding => coding_contributions(data, &rules),
+                SourceKind::Survey => survey_contributions(spec, data, &index, &rules),
+                SourceKind::Coding => coding_contributions(data, &index, &rules),
                 // Registers are not read into `eval.sources`, and the spec check stops a
                 // benefit from naming one.
                 SourceKind::Attendance | SourceKind::Sessions => continue,
             };
-            out.push((benefit, data, contributions));
+            out.push((benefit, data, index, contributions));
         }
     }
     out
@@ -261,72 +308,95 @@ pub(crate) fn fold(text: &str) -> String {
     clean_text(text).text.to_lowercase()
 }
 
-fn survey_contributions<'d>(
+fn survey_contributions(
     spec: &Spec,
-    data: &'d SourceData,
+    data: &SourceData,
+    index: &AnswerIndex<'_>,
     evidence: &[&Evidence],
-) -> BTreeMap<&'d str, Contribution> {
+) -> Vec<Contribution> {
     let rules: Vec<AnswerRule> = evidence
         .iter()
         .filter_map(|e| resolve_rule(spec, data, e))
         .collect();
-    let mut out: BTreeMap<&str, Contribution> = data
-        .respondents
-        .iter()
-        .map(|r| (r.id.as_str(), Contribution::default()))
-        .collect();
-    for answer in &data.answers {
-        let matching: Vec<&AnswerRule> = rules
-            .iter()
-            .filter(|r| r.question == answer.question)
-            .collect();
-        if matching.is_empty() || answer.status == AnswerStatus::Missing {
-            continue;
-        }
-        let Some(c) = out.get_mut(answer.respondent.as_str()) else {
-            continue;
-        };
-        c.answered = true;
-        if let Some(value) = &answer.value {
-            let folded = fold(value);
-            if matching
-                .iter()
-                .any(|r| r.levels.contains(value) || r.folded.contains(&folded))
-            {
-                c.holds = true;
+    let mut out = vec![Contribution::default(); data.respondents.len()];
+    let mut questions: Vec<&str> = rules.iter().map(|r| r.question).collect();
+    questions.sort_unstable();
+    questions.dedup();
+    for question in questions {
+        let matching: Vec<&AnswerRule> = rules.iter().filter(|r| r.question == question).collect();
+        let mut holds = ValueMemo::default();
+        for (r, answer) in index.answers(question) {
+            if answer.status() == AnswerStatus::Missing {
+                continue;
+            }
+            let Some(r) = r else {
+                continue;
+            };
+            let c = &mut out[r];
+            c.answered = true;
+            if let Some(value) = answer.value() {
+                let satisfied = holds.get_or_insert(value, |value| {
+                    let folded = fold(value);
+                    matching
+                        .iter()
+                        .any(|r| r.levels.contains(value) || r.folded.contains(&folded))
+                });
+                if satisfied {
+                    c.holds = true;
+                }
             }
         }
     }
     out
 }
 
-fn coding_contributions<'d>(
-    data: &'d SourceData,
+/// Whether a value satisfies a question's rules, worked out once per distinct value. Scale
+/// and option answers have a handful of distinct values, found fastest in a short list; a
+/// question with many (free text) goes on in a map.
+#[derive(Default)]
+struct ValueMemo<'v> {
+    few: Vec<(&'v str, bool)>,
+    many: HashMap<&'v str, bool>,
+}
+
+impl<'v> ValueMemo<'v> {
+    const FEW: usize = 32;
+
+    fn get_or_insert(&mut self, value: &'v str, decide: impl FnOnce(&str) -> bool) -> bool {
+        if let Some((_, b)) = self.few.iter().find(|(v, _)| *v == value) {
+            return *b;
+        }
+        if self.few.len() < Self::FEW {
+            let b = decide(value);
+            self.few.push((value, b));
+            return b;
+        }
+        *self.many.entry(value).or_insert_with(|| decide(value))
+    }
+}
+
+fn coding_contributions(
+    data: &SourceData,
+    index: &AnswerIndex<'_>,
     evidence: &[&Evidence],
-) -> BTreeMap<&'d str, Contribution> {
+) -> Vec<Contribution> {
     let codes: BTreeSet<String> = evidence
         .iter()
         .filter_map(|e| e.code.as_deref())
         .map(fold)
         .collect();
     // Everyone interviewed is in N, coded or not.
-    let mut out: BTreeMap<&str, Contribution> = data
-        .respondents
-        .iter()
-        .map(|r| {
-            (
-                r.id.as_str(),
-                Contribution {
-                    answered: true,
-                    holds: false,
-                },
-            )
-        })
-        .collect();
+    let mut out = vec![
+        Contribution {
+            answered: true,
+            holds: false,
+        };
+        data.respondents.len()
+    ];
     for excerpt in &data.codes {
         if codes.contains(&fold(&excerpt.code)) {
-            if let Some(c) = out.get_mut(excerpt.respondent.as_str()) {
-                c.holds = true;
+            if let Some(r) = index.respondent(&excerpt.respondent) {
+                out[r].holds = true;
             }
         }
     }

@@ -41,9 +41,9 @@ pub struct SheetDescription {
 
 /// Reads `path` (every sheet) and describes it.
 pub fn describe_file(path: &Path, limits: &Limits) -> Result<FileDescription, IngestError> {
-    let workbook = read_workbook(path, SheetSelection::All, limits)?;
+    let mut workbook = read_workbook(path, SheetSelection::All, limits)?;
     let mut sheets = Vec::new();
-    for sheet in &workbook.sheets {
+    for sheet in &mut workbook.sheets {
         let table = layout::detect_and_flatten(path, workbook.format, sheet);
         let non_blank = table
             .rows

@@ -737,7 +737,12 @@ mod tests {
             notes: vec![],
         };
         let evidence = KoboLayout.detect(&sheet).expect("kobo");
-        let table = KoboLayout.flatten("s.xlsx".as_ref(), Format::Xlsx, &sheet, evidence);
+        let table = KoboLayout.flatten(
+            "s.xlsx".as_ref(),
+            Format::Xlsx,
+            &mut sheet.clone(),
+            evidence,
+        );
         let profiles = profile_columns(&table);
         let kind = |name: &str| {
             profiles

@@ -164,11 +164,12 @@ pub fn normalise_header(text: &str) -> String {
         .to_lowercase()
 }
 
-/// Builds a table from `sheet` with one header row: the first row that is not blank.
+/// Builds a table from `sheet` with one header row: the first row that is not blank. The
+/// rows under the header move into the table.
 pub fn single_header_table(
     file: PathBuf,
     format: Format,
-    sheet: &RawSheet,
+    sheet: &mut RawSheet,
     layout: &'static str,
     layout_evidence: String,
 ) -> Table {
@@ -177,30 +178,29 @@ pub fn single_header_table(
         .rows
         .iter()
         .position(|r| r.cells.iter().any(|c| !c.is_blank()));
-    let (leading_blank_rows, header, rows) = match header_pos {
+    let (leading_blank_rows, header) = match header_pos {
         Some(pos) => (
             sheet.rows[..pos].iter().map(|r| r.number).collect(),
-            Some(&sheet.rows[pos]),
-            sheet.rows[pos + 1..].to_vec(),
+            Some(sheet.rows[pos].clone()),
         ),
-        None => (
-            sheet.rows.iter().map(|r| r.number).collect(),
-            None,
-            Vec::new(),
-        ),
+        None => (sheet.rows.iter().map(|r| r.number).collect(), None),
     };
     let mut columns = Vec::new();
-    if let Some(header) = header {
+    if let Some(header) = &header {
         let texts = header_texts(header, sheet);
         columns = unique_columns(&texts, header.number, &mut notes);
     }
+    let rows = match header_pos {
+        Some(pos) => std::mem::take(&mut sheet.rows).split_off(pos + 1),
+        None => Vec::new(),
+    };
     let mut table = Table {
         file,
         format,
         sheet: sheet.name.clone(),
         layout,
         layout_evidence,
-        header_rows: header.map(|h| vec![h.number]).unwrap_or_default(),
+        header_rows: header.iter().map(|h| h.number).collect(),
         header_end: 0,
         columns,
         rows,
@@ -208,34 +208,39 @@ pub fn single_header_table(
         excluded_rows: BTreeMap::new(),
         notes,
     };
-    table.header_end = header.map_or(0, |h| table.last_line(h));
+    table.header_end = header.map_or(0, |h| table.last_line(&h));
     table
 }
 
 /// Builds a table whose header takes the rows `header` of `sheet.rows` (positions, not row
 /// numbers), with the columns a layout has already named from them. Rows before the header
-/// must be blank; they go to the ledger as such.
+/// must be blank; they go to the ledger as such. The rows under the header move into the
+/// table.
 pub fn header_block_table(
     file: PathBuf,
     format: Format,
-    sheet: &RawSheet,
+    sheet: &mut RawSheet,
     header: std::ops::Range<usize>,
     columns: Vec<Column>,
     layout: &'static str,
     layout_evidence: String,
 ) -> Table {
     let header = header.start.min(sheet.rows.len())..header.end.min(sheet.rows.len());
-    let header_rows: Vec<&RawRow> = sheet.rows[header.clone()].iter().collect();
+    let last_header = header.end.checked_sub(1).filter(|&l| l >= header.start);
+    let last_header = last_header.map(|l| sheet.rows[l].clone());
     let mut table = Table {
         file,
         format,
         sheet: sheet.name.clone(),
         layout,
         layout_evidence,
-        header_rows: header_rows.iter().map(|r| r.number).collect(),
+        header_rows: sheet.rows[header.clone()]
+            .iter()
+            .map(|r| r.number)
+            .collect(),
         header_end: 0,
         columns,
-        rows: sheet.rows[header.end..].to_vec(),
+        rows: Vec::new(),
         leading_blank_rows: sheet.rows[..header.start]
             .iter()
             .map(|r| r.number)
@@ -243,7 +248,8 @@ pub fn header_block_table(
         excluded_rows: BTreeMap::new(),
         notes: sheet.notes.clone(),
     };
-    table.header_end = header_rows.last().map_or(0, |h| table.last_line(h));
+    table.rows = std::mem::take(&mut sheet.rows).split_off(header.end);
+    table.header_end = last_header.map_or(0, |h| table.last_line(&h));
     table
 }
 
@@ -356,7 +362,7 @@ mod tests {
         let t = single_header_table(
             "f.xlsx".into(),
             Format::Xlsx,
-            &sheet,
+            &mut sheet.clone(),
             "plain",
             String::new(),
         );
@@ -400,7 +406,7 @@ mod tests {
         let t = single_header_table(
             "f.xlsx".into(),
             Format::Xlsx,
-            &sheet,
+            &mut sheet.clone(),
             "plain",
             String::new(),
         );
@@ -420,7 +426,13 @@ mod tests {
             merged: vec![],
             notes: vec![],
         };
-        let t = single_header_table("f.csv".into(), Format::Csv, &sheet, "plain", String::new());
+        let t = single_header_table(
+            "f.csv".into(),
+            Format::Csv,
+            &mut sheet.clone(),
+            "plain",
+            String::new(),
+        );
         assert_eq!(t.leading_blank_rows, vec![1]);
         assert_eq!(t.header_rows, vec![2]);
         assert_eq!(t.place(3, 1), "line 3, column B (\"B\")");

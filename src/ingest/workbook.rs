@@ -228,6 +228,7 @@ fn read_xlsx(
     let mut book: Xlsx<_> = Xlsx::new(open(path)?).map_err(|e| xlsx_error(path, e))?;
     let all = sheet_list(&book);
     let mut sheets = Vec::new();
+    let mut may_have_merges = None;
     for name in choose_sheets(path, &all, selection)? {
         let mut builder = SheetBuilder::new(path, &name, limits);
         match book.worksheet_cells_reader(&name) {
@@ -244,16 +245,66 @@ fn read_xlsx(
         }
         // Merges are a reading aid, not data: a sheet whose merge list cannot be read is still
         // read, with a note.
-        let merged = match book.merge_cells_by_sheet_name(&name) {
-            Ok(dimensions) => merged_ranges(&dimensions),
-            Err(e) => {
-                builder.note_whole_sheet(format!("the merged cells could not be read: {e}"));
-                Vec::new()
+        let merged = if !*may_have_merges.get_or_insert_with(|| may_have_merged_cells(path)) {
+            Vec::new()
+        } else {
+            match book.merge_cells_by_sheet_name(&name) {
+                Ok(dimensions) => merged_ranges(&dimensions),
+                Err(e) => {
+                    builder.note_whole_sheet(format!("the merged cells could not be read: {e}"));
+                    Vec::new()
+                }
             }
         };
         sheets.push(builder.finish(merged));
     }
     Ok(workbook(path, format, &all, sheets))
+}
+
+/// Whether the XLSX at `path` may have merged cells: whether the bytes `mergeCell` appear in
+/// any of its parts. calamine finds a sheet's merged cells only by parsing the whole sheet's
+/// XML a second time (the list comes after the cells), which at national-survey size costs
+/// more than a fast scan of the inflated bytes; exports without merges, most large ones,
+/// skip it. Anything unexpected (a part that cannot be read, one in UTF-16) answers yes, and
+/// calamine reads the merges as before.
+fn may_have_merged_cells(path: &Path) -> bool {
+    use std::io::Read;
+    let Some(mut zip) = open(path)
+        .ok()
+        .and_then(|file| zip::ZipArchive::new(file).ok())
+    else {
+        return true;
+    };
+    let needle = regex::bytes::Regex::new("mergeCell").expect("a valid literal pattern");
+    // The tail of each chunk is kept, so that a name split between two chunks is still found.
+    const KEEP: usize = "mergeCell".len() - 1;
+    let mut buffer = vec![0u8; 1 << 16];
+    for index in 0..zip.len() {
+        let Ok(mut part) = zip.by_index(index) else {
+            return true;
+        };
+        let (mut held, mut start_checked) = (0, false);
+        loop {
+            let read = match part.read(&mut buffer[held..]) {
+                Ok(0) => break,
+                Ok(read) => read,
+                Err(_) => return true,
+            };
+            let filled = held + read;
+            if !start_checked && filled >= 2 {
+                if buffer.starts_with(&[0xFF, 0xFE]) || buffer.starts_with(&[0xFE, 0xFF]) {
+                    return true;
+                }
+                start_checked = true;
+            }
+            if needle.is_match(&buffer[..filled]) {
+                return true;
+            }
+            held = filled.min(KEEP);
+            buffer.copy_within(filled - held..filled, 0);
+        }
+    }
+    false
 }
 
 fn read_xlsb(
@@ -354,6 +405,8 @@ struct SheetBuilder<'a> {
     last: Option<(u32, usize)>,
     in_order: bool,
     cells_held: u64,
+    /// The most cells a finished row has held.
+    widest: usize,
     notes: Vec<ReadNote>,
 }
 
@@ -368,6 +421,7 @@ impl<'a> SheetBuilder<'a> {
             last: None,
             in_order: true,
             cells_held: 0,
+            widest: 0,
             notes: Vec::new(),
         }
     }
@@ -396,8 +450,10 @@ impl<'a> SheetBuilder<'a> {
         if cell == Cell::Empty {
             return Ok(());
         }
-        let at = a1(row, column);
+        // Spelled out only for a message: most cells never need it.
+        let at = || a1(row, column);
         if column >= self.limits.max_columns {
+            let at = at();
             return Err(self.limit(
                 format!("the column of a cell at {at} in sheet \"{}\"", self.name),
                 u64::from(column) + 1,
@@ -409,7 +465,7 @@ impl<'a> SheetBuilder<'a> {
             Some((last_row, slot)) if last_row == row => slot,
             _ => match self.index.get(&row) {
                 Some(&slot) => slot,
-                None => self.new_row(row, &at)?,
+                None => self.new_row(row, &at())?,
             },
         };
         self.last = Some((row, slot));
@@ -418,6 +474,7 @@ impl<'a> SheetBuilder<'a> {
         if width > held {
             self.cells_held += (width - held) as u64;
             if self.cells_held > self.limits.max_cells {
+                let at = at();
                 return Err(self.limit(
                     format!(
                         "the number of cells held for sheet \"{}\" (rows kept dense up to their \
@@ -434,6 +491,7 @@ impl<'a> SheetBuilder<'a> {
         let number = row.saturating_add(1);
         let target = &mut self.rows[slot].cells[column as usize];
         if *target != Cell::Empty {
+            let at = at();
             self.notes.push(ReadNote {
                 row: number,
                 column: Some(column),
@@ -442,6 +500,7 @@ impl<'a> SheetBuilder<'a> {
         }
         *target = cell;
         if let Some(message) = note {
+            let at = at();
             self.notes.push(ReadNote {
                 row: number,
                 column: Some(column),
@@ -467,9 +526,15 @@ impl<'a> SheetBuilder<'a> {
         if self.rows.last().is_some_and(|last| last.number > number) {
             self.in_order = false;
         }
+        // Rows of a survey are about as wide as each other: room for as many cells as the
+        // widest row so far saves growing each row a cell at a time. Never more than twice
+        // what the last row held, so that one wide row among narrow ones cannot make every
+        // row take room that `max_cells` does not count.
+        let previous = self.rows.last().map_or(0, |last| last.cells.len());
+        self.widest = self.widest.max(previous);
         self.rows.push(RawRow {
             number,
-            cells: Vec::new(),
+            cells: Vec::with_capacity(self.widest.min(previous.saturating_mul(2))),
         });
         let slot = self.rows.len() - 1;
         self.index.insert(row, slot);
@@ -581,6 +646,36 @@ mod tests {
         NaiveDate::from_ymd_opt(y, m, d)
             .unwrap()
             .and_time(NaiveTime::MIN)
+    }
+
+    /// A workbook written by rust_xlsxwriter, with or without a merged header.
+    fn workbook_bytes(merged: bool) -> Vec<u8> {
+        let mut book = rust_xlsxwriter::Workbook::new();
+        let sheet = book.add_worksheet();
+        let plain = rust_xlsxwriter::Format::new();
+        if merged {
+            sheet.merge_range(0, 0, 0, 2, "How much?", &plain).unwrap();
+        } else {
+            sheet.write_string(0, 0, "How much?").unwrap();
+        }
+        sheet.write_string(1, 0, "Agree").unwrap();
+        book.save_to_buffer().unwrap()
+    }
+
+    #[test]
+    fn only_workbooks_that_mention_merged_cells_get_the_second_pass() {
+        let dir = tempfile::tempdir().unwrap();
+        let (with, without) = (
+            dir.path().join("with.xlsx"),
+            dir.path().join("without.xlsx"),
+        );
+        std::fs::write(&with, workbook_bytes(true)).unwrap();
+        std::fs::write(&without, workbook_bytes(false)).unwrap();
+        assert!(may_have_merged_cells(&with));
+        assert!(!may_have_merged_cells(&without));
+        // Not a zip at all: calamine is left to say what is wrong.
+        std::fs::write(dir.path().join("not.xlsx"), b"plain text").unwrap();
+        assert!(may_have_merged_cells(&dir.path().join("not.xlsx")));
     }
 
     #[test]

@@ -1,15 +1,18 @@
 //! Reading each source of a spec into tidy rows, with the ledger and the problems found.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 use std::path::Path;
+use std::sync::Arc;
 
 use super::{
-    Answer, AnswerStatus, Change, CodedExcerpt, Evaluation, LedgerEntry, Outcome, Respondent,
-    SourceData,
+    Answer, AnswerReading, AnswerStatus, CellPlace, Change, CodedExcerpt, Evaluation, LedgerEntry,
+    Outcome, Respondent, SourceData,
 };
 use crate::diagnostic::{closest, did_you_mean, Diagnostic, Location};
 use crate::ingest::layout;
-use crate::ingest::normalise::{clean_text, normalise_cell, Meaning, Normalised, ScaleMatcher};
+use crate::ingest::normalise::{
+    clean_text, normalise_cell, Meaning, Normalised, Rule, ScaleMatcher,
+};
 use crate::ingest::table::{Column, Table};
 use crate::ingest::{read_workbook, Cell, RawRow, SheetSelection, Workbook};
 use crate::spec::{
@@ -176,7 +179,7 @@ impl SourceReader<'_> {
             (Some(sheet), false) => SheetSelection::Named(sheet),
             (None, false) => SheetSelection::First,
         };
-        let workbook = match read_workbook(&path, selection, &self.spec.limits) {
+        let mut workbook = match read_workbook(&path, selection, &self.spec.limits) {
             Ok(wb) => wb,
             Err(e) => {
                 let d = Diagnostic::error(e.to_string()).at_opt(self.at("file"));
@@ -184,20 +187,20 @@ impl SourceReader<'_> {
                 return None;
             }
         };
-        let sheet = match &self.source.sheet {
+        let position = match &self.source.sheet {
             Some(name) => workbook
                 .sheets
                 .iter()
-                .find(|s| &s.name == name)
+                .position(|s| &s.name == name)
                 .or_else(|| {
                     workbook
                         .sheets
                         .iter()
-                        .find(|s| s.name.eq_ignore_ascii_case(name))
+                        .position(|s| s.name.eq_ignore_ascii_case(name))
                 }),
-            None => workbook.sheets.first(),
+            None => (!workbook.sheets.is_empty()).then_some(0),
         };
-        let Some(sheet) = sheet else {
+        let Some(position) = position else {
             let wanted = self.source.sheet.clone().unwrap_or_default();
             let help = match did_you_mean(&wanted, workbook.sheet_names.iter().map(String::as_str))
             {
@@ -213,7 +216,15 @@ impl SourceReader<'_> {
             self.diagnostics.push(d);
             return None;
         };
-        let mut table = self.flatten(&path, &workbook, sheet)?;
+        // The sheet's rows move into the table rather than being copied. A roster is another
+        // sheet of the workbook, read later: with one, the sheet is copied and the workbook
+        // kept whole.
+        let mut sheet = if needs_roster {
+            workbook.sheets[position].clone()
+        } else {
+            workbook.sheets.swap_remove(position)
+        };
+        let mut table = self.flatten(&path, &workbook, &mut sheet)?;
         if table.layout == "kobo" && workbook.sheet_names.len() > 1 {
             self.join_repeat_groups(&path, &workbook, &mut table);
         }
@@ -305,7 +316,7 @@ impl SourceReader<'_> {
         &mut self,
         path: &Path,
         workbook: &Workbook,
-        sheet: &crate::ingest::RawSheet,
+        sheet: &mut crate::ingest::RawSheet,
     ) -> Option<Table> {
         let table = match self.source.layout {
             LayoutName::Plain | LayoutName::Long | LayoutName::Matrix => {
@@ -583,6 +594,15 @@ impl SourceReader<'_> {
         let kept = self.dedupe(&mut rows, candidates);
         data.dates = response_dates(table, kept.iter().map(|(row, _)| *row));
         let mut unknown: BTreeMap<(usize, String), (u64, String)> = BTreeMap::new();
+        let in_workbook = table.has_cells();
+        let names: Vec<Arc<str>> = questions
+            .iter()
+            .map(|(q, _, _)| Arc::from(q.name.as_str()))
+            .collect();
+        // Most answer columns repeat a few texts (scale levels, options): each distinct text is
+        // normalised once per question. Free text is nearly all distinct and is not kept.
+        let mut readings: Vec<HashMap<&str, CellReading>> = vec![HashMap::new(); questions.len()];
+        data.answers.reserve(kept.len() * questions.len());
         for (row, respondent) in &kept {
             rows.push(
                 &self.source.name,
@@ -597,36 +617,50 @@ impl SourceReader<'_> {
                 row: Some(row.number),
                 attributes: Self::attributes_of(table, row, &attributes),
             });
+            let respondent_id: Arc<str> = Arc::from(respondent.as_str());
             for (qi, (question, column, matcher)) in questions.iter().enumerate() {
                 let cell = table.cell(row, column);
-                let place = cell_ref(table, row.number, column);
-                let answers = answer_cell(question, matcher.as_ref(), cell);
-                for (normalised, value_status) in answers {
-                    let (value, status) = value_status;
-                    if status == AnswerStatus::Unknown {
+                let place = CellPlace {
+                    row: row.number,
+                    column: column.index,
+                    in_workbook,
+                };
+                let fresh;
+                let reading = match cell {
+                    Cell::Text(text) if question.effective_kind() != QuestionKind::Text => {
+                        &*readings[qi]
+                            .entry(text.as_str())
+                            .or_insert_with(|| CellReading::new(question, matcher.as_ref(), cell))
+                    }
+                    _ => {
+                        fresh = CellReading::new(question, matcher.as_ref(), cell);
+                        &fresh
+                    }
+                };
+                for (answer, rules) in &reading.answers {
+                    let value = answer.value.as_deref().unwrap_or_default();
+                    if answer.status == AnswerStatus::Unknown {
                         let entry = unknown
-                            .entry((qi, value.clone().unwrap_or_default()))
-                            .or_insert((0, place.clone()));
+                            .entry((qi, value.to_string()))
+                            .or_insert_with(|| (0, place.to_string()));
                         entry.0 += 1;
                     }
-                    if !normalised.rules.is_empty() {
+                    if !rules.is_empty() {
                         data.changes.push(Change {
                             respondent: respondent.clone(),
                             column: column.name.clone(),
-                            cell: place.clone(),
-                            from: cell.to_text(),
-                            to: value.clone().unwrap_or_default(),
-                            rules: normalised.rules.clone(),
+                            cell: place.to_string(),
+                            from: answer.raw.to_string(),
+                            to: value.to_string(),
+                            rules: rules.clone(),
                         });
                     }
-                    data.answers.push(Answer {
-                        respondent: respondent.clone(),
-                        question: question.name.clone(),
-                        value,
-                        status,
-                        raw: cell.to_text(),
-                        cell: place.clone(),
-                    });
+                    data.answers.push(Answer::new(
+                        respondent_id.clone(),
+                        names[qi].clone(),
+                        place,
+                        answer.clone(),
+                    ));
                 }
             }
         }
@@ -876,7 +910,7 @@ impl SourceReader<'_> {
         let table = crate::ingest::table::single_header_table(
             workbook.path.clone(),
             workbook.format,
-            sheet,
+            &mut sheet.clone(),
             "plain",
             "roster sheet".into(),
         );
@@ -1042,6 +1076,39 @@ fn code_mark(cell: &Cell) -> Option<bool> {
 }
 
 type ValueStatus = (Option<String>, AnswerStatus);
+
+/// What one answer cell's text means for one question: its answers (one per option chosen,
+/// for a multi-select question), each with the normalisation rules that changed it.
+#[derive(Clone)]
+struct CellReading {
+    answers: Vec<(Arc<AnswerReading>, Vec<Rule>)>,
+}
+
+impl CellReading {
+    fn new(question: &Question, matcher: Option<&ScaleMatcher>, cell: &Cell) -> CellReading {
+        let raw: Arc<str> = Arc::from(cell.to_text());
+        // A value spelled as the cell was (most free text) shares the cell's text.
+        let shared = |value: String| {
+            if *value == *raw {
+                raw.clone()
+            } else {
+                Arc::from(value)
+            }
+        };
+        let answers = answer_cell(question, matcher, cell)
+            .into_iter()
+            .map(|(normalised, (value, status))| {
+                let reading = AnswerReading {
+                    value: value.map(shared),
+                    status,
+                    raw: raw.clone(),
+                };
+                (Arc::new(reading), normalised.rules)
+            })
+            .collect();
+        CellReading { answers }
+    }
+}
 
 /// Normalises one answer cell for its question; a multi-select cell gives one entry per option.
 fn answer_cell(

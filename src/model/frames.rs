@@ -50,13 +50,13 @@ pub fn answers(eval: &Evaluation) -> PolarsResult<DataFrame> {
     let (mut source, mut respondent, mut question, mut value, mut status, mut raw, mut cell) =
         (vec![], vec![], vec![], vec![], vec![], vec![], vec![]);
     for (s, a) in rows {
-        source.push(s.name.clone());
-        respondent.push(a.respondent.clone());
-        question.push(a.question.clone());
-        value.push(a.value.clone());
-        status.push(a.status.name());
-        raw.push(a.raw.clone());
-        cell.push(a.cell.clone());
+        source.push(s.name.as_str());
+        respondent.push(&*a.respondent);
+        question.push(&*a.question);
+        value.push(a.value());
+        status.push(a.status().name());
+        raw.push(a.raw());
+        cell.push(a.cell.to_string());
     }
     df!(
         "source" => source,

@@ -15,6 +15,7 @@ pub mod validate;
 
 use std::collections::BTreeMap;
 use std::path::PathBuf;
+use std::sync::Arc;
 
 pub use build::load_evaluation;
 pub use ledger::{LedgerEntry, LedgerSummary, Outcome};
@@ -54,17 +55,106 @@ impl AnswerStatus {
 }
 
 /// One answer: for multi-select questions, one row per option chosen.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+///
+/// A national survey has millions of answers, most of them repeating a handful of texts, so
+/// the texts are shared rather than owned: the respondent's id by all of that respondent's
+/// answers, the question's name by all of its answers, and what a cell's text means
+/// ([`value`](Answer::value), [`status`](Answer::status), [`raw`](Answer::raw)) by every
+/// cell of the question that reads the same.
+#[derive(Debug, Clone, PartialEq)]
 pub struct Answer {
-    pub respondent: String,
-    pub question: String,
+    pub respondent: Arc<str>,
+    pub question: Arc<str>,
+    /// Where the cell is: shown as `C7`, or `line 7, column C`.
+    pub cell: CellPlace,
+    reading: Arc<AnswerReading>,
+}
+
+/// What an answer cell said, shared by the answers of every cell that reads the same.
+#[derive(Debug, Clone, PartialEq)]
+pub struct AnswerReading {
     /// The normalised value; `None` when missing.
-    pub value: Option<String>,
+    pub value: Option<Arc<str>>,
     pub status: AnswerStatus,
     /// The cell as read, before normalisation.
-    pub raw: String,
-    /// Where the cell is: `C7`, or `line 7, column C`.
-    pub cell: String,
+    pub raw: Arc<str>,
+}
+
+impl Answer {
+    pub fn new(
+        respondent: Arc<str>,
+        question: Arc<str>,
+        cell: CellPlace,
+        reading: Arc<AnswerReading>,
+    ) -> Answer {
+        Answer {
+            respondent,
+            question,
+            cell,
+            reading,
+        }
+    }
+
+    /// The normalised value; `None` when missing.
+    pub fn value(&self) -> Option<&str> {
+        self.reading.value.as_deref()
+    }
+
+    pub fn status(&self) -> AnswerStatus {
+        self.reading.status
+    }
+
+    /// The cell as read, before normalisation.
+    pub fn raw(&self) -> &str {
+        &self.reading.raw
+    }
+}
+
+impl serde::Serialize for Answer {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut s = serializer.serialize_struct("Answer", 6)?;
+        s.serialize_field("respondent", &*self.respondent)?;
+        s.serialize_field("question", &*self.question)?;
+        s.serialize_field("value", &self.value())?;
+        s.serialize_field("status", &self.status())?;
+        s.serialize_field("raw", self.raw())?;
+        s.serialize_field("cell", &self.cell)?;
+        s.end()
+    }
+}
+
+/// Where a cell is. Kept as numbers and spelled out only when shown, since every answer has
+/// one and few are ever shown.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct CellPlace {
+    /// The 1-based sheet row, or for CSV/TSV the 1-based line the record starts on.
+    pub row: u32,
+    /// The 0-based column.
+    pub column: u32,
+    /// A workbook cell (`C7`) rather than a field of a text file (`line 7, column C`).
+    pub in_workbook: bool,
+}
+
+impl std::fmt::Display for CellPlace {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        if self.in_workbook {
+            f.write_str(&crate::ingest::a1(self.row.saturating_sub(1), self.column))
+        } else {
+            write!(
+                f,
+                "line {}, column {}",
+                self.row,
+                crate::ingest::column_letters(self.column)
+            )
+        }
+    }
+}
+
+impl serde::Serialize for CellPlace {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_str(self)
+    }
 }
 
 /// One coded passage of an interview.

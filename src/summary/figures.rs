@@ -721,15 +721,12 @@ impl FeedbackContext<'_> {
             for answer in data
                 .answers
                 .iter()
-                .filter(|a| a.question == question.name && a.status == AnswerStatus::Answered)
+                .filter(|a| *a.question == *question.name && a.status() == AnswerStatus::Answered)
             {
-                let Some(&i) = form_place.get(answer.respondent.as_str()) else {
+                let Some(&i) = form_place.get(&*answer.respondent) else {
                     continue;
                 };
-                let agreed = answer
-                    .value
-                    .as_deref()
-                    .is_some_and(|v| positive.contains(v));
+                let agreed = answer.value().is_some_and(|v| positive.contains(v));
                 cells[i][usize::from(!agreed)] += 1;
             }
             let hidden = Hidden::new(&cells, min_cell);
@@ -758,17 +755,15 @@ impl FeedbackContext<'_> {
             for answer in data
                 .answers
                 .iter()
-                .filter(|a| &a.question == requests && a.status != AnswerStatus::Missing)
+                .filter(|a| *a.question == **requests && a.status() != AnswerStatus::Missing)
             {
-                let (Some(&i), Some(value)) = (
-                    form_place.get(answer.respondent.as_str()),
-                    answer.value.as_deref(),
-                ) else {
+                let (Some(&i), Some(value)) = (form_place.get(&*answer.respondent), answer.value())
+                else {
                     continue;
                 };
                 // What a woman wrote in herself is never published: it is counted as one
                 // "something else", whatever it says.
-                let value = match answer.status {
+                let value = match answer.status() {
                     AnswerStatus::Answered => value,
                     _ => SOMETHING_ELSE,
                 };
@@ -776,7 +771,7 @@ impl FeedbackContext<'_> {
                 asked
                     .entry((i, value))
                     .or_default()
-                    .insert(answer.respondent.as_str());
+                    .insert(&*answer.respondent);
             }
             let options: Vec<&str> = options.into_iter().collect();
             let cells: Vec<Vec<u64>> = (0..places)
@@ -813,12 +808,11 @@ impl FeedbackContext<'_> {
             for answer in data
                 .answers
                 .iter()
-                .filter(|a| &a.question == comments && a.status == AnswerStatus::Answered)
+                .filter(|a| *a.question == **comments && a.status() == AnswerStatus::Answered)
             {
-                if let (Some(&i), Some(text)) = (
-                    form_place.get(answer.respondent.as_str()),
-                    answer.value.as_deref(),
-                ) {
+                if let (Some(&i), Some(text)) =
+                    (form_place.get(&*answer.respondent), answer.value())
+                {
                     // Two are quoted: the first two different ones are all that is kept.
                     let list = &mut candidates[i];
                     if list.len() < 2

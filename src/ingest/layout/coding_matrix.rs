@@ -85,7 +85,13 @@ impl Layout for CodingMatrixLayout {
         ))
     }
 
-    fn flatten(&self, file: &Path, format: Format, sheet: &RawSheet, evidence: String) -> Table {
+    fn flatten(
+        &self,
+        file: &Path,
+        format: Format,
+        sheet: &mut RawSheet,
+        evidence: String,
+    ) -> Table {
         single_header_table(file.to_path_buf(), format, sheet, "coding_matrix", evidence)
     }
 }

@@ -75,7 +75,13 @@ impl Layout for GoogleFormsLayout {
         Some(evidence)
     }
 
-    fn flatten(&self, file: &Path, format: Format, sheet: &RawSheet, evidence: String) -> Table {
+    fn flatten(
+        &self,
+        file: &Path,
+        format: Format,
+        sheet: &mut RawSheet,
+        evidence: String,
+    ) -> Table {
         let mut table =
             single_header_table(file.to_path_buf(), format, sheet, "google_forms", evidence);
         for column in &mut table.columns {

@@ -140,7 +140,13 @@ impl Layout for KoboLayout {
         None
     }
 
-    fn flatten(&self, file: &Path, format: Format, sheet: &RawSheet, evidence: String) -> Table {
+    fn flatten(
+        &self,
+        file: &Path,
+        format: Format,
+        sheet: &mut RawSheet,
+        evidence: String,
+    ) -> Table {
         let mut table = single_header_table(file.to_path_buf(), format, sheet, "kobo", evidence);
         for column in &mut table.columns {
             column.metadata = KoboLayout::is_metadata(&column.header);

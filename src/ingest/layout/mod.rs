@@ -34,8 +34,11 @@ pub trait Layout {
     fn name(&self) -> &'static str;
     /// Why this layout fits `sheet`, or `None` when it does not.
     fn detect(&self, sheet: &RawSheet) -> Option<String>;
-    /// The sheet flattened to one header row.
-    fn flatten(&self, file: &Path, format: Format, sheet: &RawSheet, evidence: String) -> Table;
+    /// The sheet flattened to one header row. The sheet's rows move into the table (a
+    /// national survey's rows are most of the memory a run needs); the sheet is left
+    /// without them.
+    fn flatten(&self, file: &Path, format: Format, sheet: &mut RawSheet, evidence: String)
+        -> Table;
 }
 
 /// Every layout, most specific first; `plain` comes last and accepts anything.
@@ -65,8 +68,8 @@ pub fn detect(sheet: &RawSheet) -> Option<(Box<dyn Layout>, String)> {
         .find_map(|layout| layout.detect(sheet).map(|evidence| (layout, evidence)))
 }
 
-/// Flattens `sheet` with the first layout that recognises it.
-pub fn detect_and_flatten(file: &Path, format: Format, sheet: &RawSheet) -> Table {
+/// Flattens `sheet` with the first layout that recognises it; its rows move into the table.
+pub fn detect_and_flatten(file: &Path, format: Format, sheet: &mut RawSheet) -> Table {
     match detect(sheet) {
         Some((layout, evidence)) => layout.flatten(file, format, sheet, evidence),
         None => PlainLayout.flatten(file, format, sheet, "no other layout matched".to_string()),

@@ -78,7 +78,13 @@ impl Layout for MsFormsLayout {
         ))
     }
 
-    fn flatten(&self, file: &Path, format: Format, sheet: &RawSheet, evidence: String) -> Table {
+    fn flatten(
+        &self,
+        file: &Path,
+        format: Format,
+        sheet: &mut RawSheet,
+        evidence: String,
+    ) -> Table {
         let mut table =
             single_header_table(file.to_path_buf(), format, sheet, "ms_forms", evidence);
         for column in &mut table.columns {

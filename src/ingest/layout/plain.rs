@@ -25,7 +25,13 @@ impl Layout for PlainLayout {
         ))
     }
 
-    fn flatten(&self, file: &Path, format: Format, sheet: &RawSheet, evidence: String) -> Table {
+    fn flatten(
+        &self,
+        file: &Path,
+        format: Format,
+        sheet: &mut RawSheet,
+        evidence: String,
+    ) -> Table {
         single_header_table(file.to_path_buf(), format, sheet, "plain", evidence)
     }
 }

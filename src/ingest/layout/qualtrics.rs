@@ -100,7 +100,13 @@ impl Layout for QualtricsLayout {
         find(sheet).map(|found| found.evidence)
     }
 
-    fn flatten(&self, file: &Path, format: Format, sheet: &RawSheet, evidence: String) -> Table {
+    fn flatten(
+        &self,
+        file: &Path,
+        format: Format,
+        sheet: &mut RawSheet,
+        evidence: String,
+    ) -> Table {
         let Some(found) = find(sheet) else {
             return single_header_table(file.to_path_buf(), format, sheet, "qualtrics", evidence);
         };
@@ -128,8 +134,9 @@ impl Layout for QualtricsLayout {
                 }
             })
             .collect();
+        let text_row = header[1].number;
         let mut renames = Vec::new();
-        let mut columns = unique_columns(&names, header[1].number, &mut renames);
+        let mut columns = unique_columns(&names, text_row, &mut renames);
         for column in &mut columns {
             let id = &ids[column.index as usize];
             column.metadata = is_metadata(id, found.variant);
@@ -144,7 +151,7 @@ impl Layout for QualtricsLayout {
             "qualtrics",
             evidence,
         );
-        if let Some(note) = repeated_texts_note(&table, &renames, header[1].number) {
+        if let Some(note) = repeated_texts_note(&table, &renames, text_row) {
             table.notes.push(note);
         }
         if let Some(status) = status_column(&ids, &texts, found.variant) {
@@ -446,7 +453,12 @@ mod tests {
 
     fn flatten(sheet: &RawSheet) -> Table {
         let evidence = QualtricsLayout.detect(sheet).expect("a Qualtrics header");
-        QualtricsLayout.flatten(Path::new("export.csv"), Format::Csv, sheet, evidence)
+        QualtricsLayout.flatten(
+            Path::new("export.csv"),
+            Format::Csv,
+            &mut sheet.clone(),
+            evidence,
+        )
     }
 
     /// Three header rows and the responses' Status cells.

@@ -65,7 +65,13 @@ impl Layout for SurveyMonkeyLayout {
         find(sheet).map(|found| found.evidence)
     }
 
-    fn flatten(&self, file: &Path, format: Format, sheet: &RawSheet, evidence: String) -> Table {
+    fn flatten(
+        &self,
+        file: &Path,
+        format: Format,
+        sheet: &mut RawSheet,
+        evidence: String,
+    ) -> Table {
         let path = file.to_path_buf();
         let Some(found) = find(sheet).filter(|f| f.two_rows) else {
             let mut table = single_header_table(path, format, sheet, "surveymonkey", evidence);
@@ -256,7 +262,12 @@ mod tests {
         let evidence = SurveyMonkeyLayout
             .detect(sheet)
             .expect("a SurveyMonkey header");
-        SurveyMonkeyLayout.flatten(Path::new("export.csv"), Format::Csv, sheet, evidence)
+        SurveyMonkeyLayout.flatten(
+            Path::new("export.csv"),
+            Format::Csv,
+            &mut sheet.clone(),
+            evidence,
+        )
     }
 
     fn names(table: &Table) -> Vec<&str> {

@@ -1,0 +1,118 @@
+//! One pass over a source's answers, so each question's answers can be visited on their own.
+//!
+//! A national survey has millions of answers; scanning them all once per question or per
+//! benefit, and keeping per-respondent maps keyed by id strings, is most of what computing
+//! used to cost. [`AnswerIndex`] groups answer positions by question and numbers respondents
+//! by their place in [`SourceData::respondents`], so hot loops work on `usize`s. It changes no
+//! result: callers still read the same answers, in the same order within a question.
+
+use std::collections::HashMap;
+
+use crate::model::{Answer, SourceData};
+
+/// A source's answers grouped by question, and its respondents numbered.
+pub(crate) struct AnswerIndex<'d> {
+    data: &'d SourceData,
+    /// Respondent id → position in `data.respondents`. With a repeated id (which the reader
+    /// does not produce), the last position stands for all, as a map keyed by id would.
+    respondent: HashMap<&'d str, usize>,
+    /// For each position in `data.respondents`, the position that stands for its id.
+    stands_for: Vec<usize>,
+    /// Position in `data.respondents` of each answer's respondent (`usize::MAX`: none).
+    respondent_of: Vec<usize>,
+    /// Question name → slot in `lists`.
+    slot: HashMap<&'d str, usize>,
+    /// Positions in `data.answers`, one list per question, in answer order.
+    lists: Vec<Vec<usize>>,
+}
+
+impl<'d> AnswerIndex<'d> {
+    pub(crate) fn new(data: &'d SourceData) -> AnswerIndex<'d> {
+        let respondent = data
+            .respondents
+            .iter()
+            .enumerate()
+            .map(|(i, r)| (r.id.as_str(), i))
+            .collect();
+        let respondent: HashMap<&str, usize> = respondent;
+        let stands_for = data
+            .respondents
+            .iter()
+            .map(|r| respondent[r.id.as_str()])
+            .collect();
+        let mut respondent_of = Vec::with_capacity(data.answers.len());
+        let mut last_respondent: Option<(&str, usize)> = None;
+        let mut slot: HashMap<&str, usize> = HashMap::new();
+        let mut lists: Vec<Vec<usize>> = Vec::new();
+        let mut names: Vec<&str> = Vec::new();
+        // Answers come row by row, the questions in the same order in every row (a
+        // multi-select question's options one after another): the slot after the last one,
+        // or the last one again, is nearly always right and saves a hash per answer.
+        let mut last = 0;
+        for (i, a) in data.answers.iter().enumerate() {
+            let r: &str = &a.respondent;
+            let position = match last_respondent {
+                Some((id, position)) if id == r => position,
+                _ => respondent.get(r).copied().unwrap_or(usize::MAX),
+            };
+            last_respondent = Some((r, position));
+            respondent_of.push(position);
+            let q: &str = &a.question;
+            let next = if last + 1 == names.len() { 0 } else { last + 1 };
+            let s = if names.get(next) == Some(&q) {
+                next
+            } else if names.get(last) == Some(&q) {
+                last
+            } else {
+                *slot.entry(q).or_insert_with(|| {
+                    names.push(q);
+                    lists.push(Vec::new());
+                    lists.len() - 1
+                })
+            };
+            last = s;
+            lists[s].push(i);
+        }
+        AnswerIndex {
+            data,
+            respondent,
+            stands_for,
+            respondent_of,
+            slot,
+            lists,
+        }
+    }
+
+    /// The answers to `question`, in the order they were read, each with the position in
+    /// `respondents` that stands for its respondent (`None` if it is not one of them).
+    pub(crate) fn answers(
+        &self,
+        question: &str,
+    ) -> impl Iterator<Item = (Option<usize>, &'d Answer)> + '_ {
+        self.slot
+            .get(question)
+            .into_iter()
+            .flat_map(|&s| &self.lists[s])
+            .map(|&i| {
+                let r = self.respondent_of[i];
+                ((r != usize::MAX).then_some(r), &self.data.answers[i])
+            })
+    }
+
+    /// The position in `respondents` standing for respondent `id`, if it is one.
+    pub(crate) fn respondent(&self, id: &str) -> Option<usize> {
+        self.respondent.get(id).copied()
+    }
+
+    /// The position that stands for the respondent at position `i` (`i` itself unless an
+    /// id is repeated).
+    pub(crate) fn stands_for(&self, i: usize) -> usize {
+        self.stands_for[i]
+    }
+
+    /// Positions that stand for a distinct id: one per respondent, as a map keyed by id
+    /// would count them.
+    pub(crate) fn distinct_respondents(&self) -> impl Iterator<Item = usize> + '_ {
+        (0..self.stands_for.len()).filter(|&i| self.stands_for[i] == i)
+    }
+}
