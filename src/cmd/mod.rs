@@ -24,3 +24,21 @@ impl Format {
         }
     }
 }
+
+/// Prints why nothing was written — every diagnostic, then the count — and exits 1.
+pub fn refuse(
+    diagnostics: &[impactkit::diagnostic::Diagnostic],
+    what: &str,
+) -> anyhow::Result<std::process::ExitCode> {
+    use std::io::Write;
+    let mut err = std::io::stderr().lock();
+    for d in diagnostics {
+        writeln!(err, "{d}\n")?;
+    }
+    let errors = diagnostics.iter().filter(|d| d.is_error()).count();
+    writeln!(
+        err,
+        "error: {errors} problem(s) to fix before the {what} can be written; nothing was written"
+    )?;
+    Ok(std::process::ExitCode::from(1))
+}

@@ -114,15 +114,7 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
             )?;
             Ok(ExitCode::SUCCESS)
         }
-        Err(ReportError::Invalid(diagnostics)) => {
-            let mut err = std::io::stderr().lock();
-            for d in &diagnostics {
-                writeln!(err, "{d}\n")?;
-            }
-            let errors = diagnostics.iter().filter(|d| d.is_error()).count();
-            writeln!(err, "error: {errors} problem(s) to fix before the report can be written; nothing was written")?;
-            Ok(ExitCode::from(1))
-        }
+        Err(ReportError::Invalid(diagnostics)) => super::refuse(&diagnostics, "report"),
         Err(e) => {
             eprintln!("error: {e}");
             Ok(ExitCode::from(1))
