@@ -188,7 +188,22 @@ pub fn draw(
                 continue;
             }
             let neutral = (scale.levels.len() % 2 == 1).then_some(scale.levels.len() / 2);
-            let title = format!("How {} rated each statement", source.group.to_lowercase());
+            // Two surveys of one group (a survey and session feedback forms) need telling apart.
+            let shared = spec
+                .sources
+                .iter()
+                .filter(|s| s.kind == SourceKind::Survey && s.group == source.group)
+                .count()
+                > 1;
+            let title = if shared {
+                format!(
+                    "How {} rated each statement: {}",
+                    source.group.to_lowercase(),
+                    source_words(&source.name)
+                )
+            } else {
+                format!("How {} rated each statement", source.group.to_lowercase())
+            };
             let caption = format!(
                 "Source: {} ({} respondents). Percentages are of those who answered each \
                  statement; blank answers and {} are left out.",
