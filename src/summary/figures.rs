@@ -865,6 +865,102 @@ fn topic_key(topic: &str) -> String {
 }
 
 #[cfg(test)]
+mod suppression_properties {
+    use super::*;
+    use proptest::prelude::*;
+
+    use crate::analysis::attendance::{clean_register, summarise};
+
+    /// A register: for each locality, each woman's (first month, months she stays, route,
+    /// diagnosed before joining?), over the twelve months of 2025-H2 and 2026-H1.
+    fn register_strategy() -> impl Strategy<Value = Vec<Vec<(u32, u32, u8, bool)>>> {
+        prop::collection::vec(
+            prop::collection::vec((0u32..12, 1u32..8, 0u8..3, any::<bool>()), 0..14),
+            2..5,
+        )
+    }
+
+    fn build(groups: &[Vec<(u32, u32, u8, bool)>]) -> Vec<Attendance> {
+        let mut out = Vec::new();
+        let mut row = 2;
+        for (g, women) in groups.iter().enumerate() {
+            for (w, &(start, stay, route, diagnosed)) in women.iter().enumerate() {
+                for m in start..(start + stay).min(12) {
+                    let month0 = 6 + m; // July 2025 onwards
+                    let date =
+                        NaiveDate::from_ymd_opt(2025 + (month0 / 12) as i32, month0 % 12 + 1, 10)
+                            .unwrap();
+                    out.push(Attendance {
+                        source: "register".into(),
+                        date,
+                        locality: format!("L{g}"),
+                        attendee: format!("L{g}-W{w}"),
+                        referral: (m == start)
+                            .then(|| ["GP", "Nurse", "Website"][route as usize].into()),
+                        diagnosed: (m == start && diagnosed)
+                            .then(|| date.checked_sub_months(chrono::Months::new(2)).unwrap()),
+                        row,
+                    });
+                    row += 1;
+                }
+            }
+        }
+        out
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(200))]
+
+        /// No published count of people is from 1 to 4, and no locality's hidden figure is
+        /// the only hidden one beside a published total for all localities.
+        #[test]
+        fn no_small_count_is_published_or_left_alone(groups in register_strategy()) {
+            let register = build(&groups);
+            let (kept, _) = clean_register(&register, None);
+            let period = Period::parse("2026-H1").unwrap();
+            let summaries = summarise(&kept, None, &period);
+            let figures = publish_period(&summaries, 5);
+            let n = figures.len() - 1;
+            let people = |f: &PeriodFigures| -> Vec<(String, Shown)> {
+                let mut v = vec![
+                    ("attendances".to_string(), f.attendances),
+                    ("women".to_string(), f.unique_attendees),
+                    ("new".to_string(), f.new_joiners),
+                    ("once".to_string(), f.came_once),
+                    ("returned".to_string(), f.returned),
+                    ("with date".to_string(), f.joiners_with_diagnosis_date),
+                    ("within".to_string(), f.joined_within_three_months),
+                ];
+                v.extend(f.referral_routes.iter().map(|(r, s)| (format!("route {r}"), *s)));
+                v.extend(f.by_month.iter().map(|(m, s)| (format!("month {m}"), *s)));
+                v
+            };
+            for f in &figures {
+                for (name, shown) in people(f) {
+                    prop_assert!(
+                        shown.hidden || shown.value == 0 || shown.value >= 5,
+                        "{name} = {} published", shown.value
+                    );
+                }
+            }
+            // Figures that add up over localities (all but women who came, counted afresh for
+            // all): a hidden one never stands alone beside a published total.
+            let all = people(&figures[n]);
+            for (name, total) in &all {
+                if total.hidden || name == "women" {
+                    continue;
+                }
+                let hidden = figures[..n]
+                    .iter()
+                    .filter(|f| people(f).iter().any(|(m, s)| m == name && s.hidden))
+                    .count();
+                prop_assert!(hidden != 1, "{name}: one locality hidden, the total shown");
+            }
+        }
+    }
+}
+
+#[cfg(test)]
 mod tests {
     use super::*;
 
