@@ -6,9 +6,29 @@
 //! by their place in [`SourceData::respondents`], so hot loops work on `usize`s. It changes no
 //! result: callers still read the same answers, in the same order within a question.
 
+use std::cell::RefCell;
 use std::collections::HashMap;
+use std::rc::Rc;
 
 use crate::model::{Answer, SourceData};
+
+/// Each source's [`AnswerIndex`], built the first time it is asked for and then shared, so
+/// the distributions, tallies and scales of one report group a source's answers once.
+#[derive(Default)]
+pub(crate) struct AnswerIndexes<'d> {
+    built: RefCell<HashMap<&'d str, Rc<AnswerIndex<'d>>>>,
+}
+
+impl<'d> AnswerIndexes<'d> {
+    /// The index of `data`'s answers (sources are told apart by name, as in the spec).
+    pub(crate) fn of(&self, data: &'d SourceData) -> Rc<AnswerIndex<'d>> {
+        self.built
+            .borrow_mut()
+            .entry(data.name.as_str())
+            .or_insert_with(|| Rc::new(AnswerIndex::new(data)))
+            .clone()
+    }
+}
 
 /// A source's answers grouped by question, and its respondents numbered.
 pub(crate) struct AnswerIndex<'d> {
