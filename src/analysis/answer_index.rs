@@ -5,25 +5,47 @@
 //! used to cost. [`AnswerIndex`] groups answer positions by question and numbers respondents
 //! by their place in [`SourceData::respondents`], so hot loops work on `usize`s. It changes no
 //! result: callers still read the same answers, in the same order within a question.
+//!
+//! Each entry holds what its answer's cell said (the shared [`AnswerReading`]) rather than the
+//! answer's position: a question's answers lie a whole row of answers apart, and visiting
+//! them in `data.answers` cost a cache miss each, while the readings are a few per question.
 
+use std::cell::RefCell;
 use std::collections::HashMap;
+use std::rc::Rc;
 
-use crate::model::{Answer, SourceData};
+use crate::model::{AnswerReading, SourceData};
+
+/// Each source's [`AnswerIndex`], built the first time it is asked for and then shared, so
+/// the distributions, tallies and scales of one report group a source's answers once.
+#[derive(Default)]
+pub(crate) struct AnswerIndexes<'d> {
+    built: RefCell<HashMap<&'d str, Rc<AnswerIndex<'d>>>>,
+}
+
+impl<'d> AnswerIndexes<'d> {
+    /// The index of `data`'s answers (sources are told apart by name, as in the spec).
+    pub(crate) fn of(&self, data: &'d SourceData) -> Rc<AnswerIndex<'d>> {
+        self.built
+            .borrow_mut()
+            .entry(data.name.as_str())
+            .or_insert_with(|| Rc::new(AnswerIndex::new(data)))
+            .clone()
+    }
+}
 
 /// A source's answers grouped by question, and its respondents numbered.
 pub(crate) struct AnswerIndex<'d> {
-    data: &'d SourceData,
     /// Respondent id → position in `data.respondents`. With a repeated id (which the reader
     /// does not produce), the last position stands for all, as a map keyed by id would.
     respondent: HashMap<&'d str, usize>,
     /// For each position in `data.respondents`, the position that stands for its id.
     stands_for: Vec<usize>,
-    /// Position in `data.respondents` of each answer's respondent (`usize::MAX`: none).
-    respondent_of: Vec<usize>,
     /// Question name → slot in `lists`.
     slot: HashMap<&'d str, usize>,
-    /// Positions in `data.answers`, one list per question, in answer order.
-    lists: Vec<Vec<usize>>,
+    /// One list per question, in answer order: each answer's respondent (its position in
+    /// `data.respondents`, `usize::MAX`: none) and reading.
+    lists: Vec<Vec<(usize, &'d AnswerReading)>>,
 }
 
 impl<'d> AnswerIndex<'d> {
@@ -40,23 +62,21 @@ impl<'d> AnswerIndex<'d> {
             .iter()
             .map(|r| respondent[r.id.as_str()])
             .collect();
-        let mut respondent_of = Vec::with_capacity(data.answers.len());
         let mut last_respondent: Option<(&str, usize)> = None;
         let mut slot: HashMap<&str, usize> = HashMap::new();
-        let mut lists: Vec<Vec<usize>> = Vec::new();
+        let mut lists: Vec<Vec<(usize, &AnswerReading)>> = Vec::new();
         let mut names: Vec<&str> = Vec::new();
         // Answers come row by row, the questions in the same order in every row (a
         // multi-select question's options one after another): the slot after the last one,
         // or the last one again, is nearly always right and saves a hash per answer.
         let mut last = 0;
-        for (i, a) in data.answers.iter().enumerate() {
+        for a in &data.answers {
             let r: &str = &a.respondent;
             let position = match last_respondent {
                 Some((id, position)) if id == r => position,
                 _ => respondent.get(r).copied().unwrap_or(usize::MAX),
             };
             last_respondent = Some((r, position));
-            respondent_of.push(position);
             let q: &str = &a.question;
             let next = if last + 1 == names.len() { 0 } else { last + 1 };
             let s = if names.get(next) == Some(&q) {
@@ -71,32 +91,28 @@ impl<'d> AnswerIndex<'d> {
                 })
             };
             last = s;
-            lists[s].push(i);
+            lists[s].push((position, a.reading()));
         }
         AnswerIndex {
-            data,
             respondent,
             stands_for,
-            respondent_of,
             slot,
             lists,
         }
     }
 
-    /// The answers to `question`, in the order they were read, each with the position in
-    /// `respondents` that stands for its respondent (`None` if it is not one of them).
+    /// What the answers to `question` said, in the order they were read, each with the
+    /// position in `respondents` that stands for its respondent (`None` if it is not one of
+    /// them).
     pub(crate) fn answers(
         &self,
         question: &str,
-    ) -> impl Iterator<Item = (Option<usize>, &'d Answer)> + '_ {
+    ) -> impl Iterator<Item = (Option<usize>, &'d AnswerReading)> + '_ {
         self.slot
             .get(question)
             .into_iter()
             .flat_map(|&s| &self.lists[s])
-            .map(|&i| {
-                let r = self.respondent_of[i];
-                ((r != usize::MAX).then_some(r), &self.data.answers[i])
-            })
+            .map(|&(r, reading)| ((r != usize::MAX).then_some(r), reading))
     }
 
     /// The position in `respondents` standing for respondent `id`, if it is one.

@@ -9,7 +9,7 @@ use std::collections::BTreeMap;
 
 use statrs::statistics::{Data, Distribution, Max, Min, OrderStatistics};
 
-use super::answer_index::AnswerIndex;
+use super::answer_index::AnswerIndexes;
 use crate::model::{AnswerStatus, Evaluation};
 use crate::spec::{QuestionKind, Spec};
 
@@ -60,13 +60,23 @@ pub fn question_distributions(
     spec: &Spec,
     eval: &Evaluation,
 ) -> (Vec<DistributionRow>, Vec<NumericSummary>) {
+    question_distributions_sharing(spec, eval, &AnswerIndexes::default())
+}
+
+/// [`question_distributions`], with each source's answers grouped by `indexes` (shared with
+/// the rest of a report's computing).
+pub(crate) fn question_distributions_sharing<'a>(
+    spec: &'a Spec,
+    eval: &'a Evaluation,
+    indexes: &AnswerIndexes<'a>,
+) -> (Vec<DistributionRow>, Vec<NumericSummary>) {
     let mut rows = Vec::new();
     let mut numbers = Vec::new();
     for source in &spec.sources {
         let Some(data) = eval.source(&source.name) else {
             continue;
         };
-        let index = AnswerIndex::new(data);
+        let index = indexes.of(data);
         let respondents = index.distinct_respondents().count() as u64;
         let mut given = vec![false; data.respondents.len()];
         for question in &source.questions {

@@ -6,7 +6,7 @@
 //! never to the figures the tests check.
 
 pub mod agreement;
-mod answer_index;
+pub(crate) mod answer_index;
 pub mod attendance;
 pub mod coders;
 pub mod codes;

@@ -1,7 +1,7 @@
 //! The spec's `[[reliability]]` scales scored from the answers table and checked with
 //! Cronbach's alpha.
 
-use super::answer_index::AnswerIndex;
+use super::answer_index::AnswerIndexes;
 use super::reliability::{cronbach_alpha, AlphaOptions, ItemScores, Reliability};
 use crate::model::{AnswerStatus, Evaluation};
 use crate::spec::{QuestionKind, Spec};
@@ -18,13 +18,22 @@ pub struct ScaleReliability {
 /// Scores every declared scale. Likert items score 1..k in their scale's order; number items
 /// as written. Missing answers are missing (listwise deletion happens in [`cronbach_alpha`]).
 pub fn scale_reliability(spec: &Spec, eval: &Evaluation) -> Vec<ScaleReliability> {
+    scale_reliability_sharing(spec, eval, &AnswerIndexes::default())
+}
+
+/// [`scale_reliability`], with each source's answers grouped by `indexes`.
+pub(crate) fn scale_reliability_sharing<'a>(
+    spec: &'a Spec,
+    eval: &'a Evaluation,
+    indexes: &AnswerIndexes<'a>,
+) -> Vec<ScaleReliability> {
     let mut out = Vec::new();
     for scale in &spec.reliability {
         let (Some(source), Some(data)) = (spec.source(&scale.source), eval.source(&scale.source))
         else {
             continue;
         };
-        let index = AnswerIndex::new(data);
+        let index = indexes.of(data);
         let (mut min, mut max) = (f64::INFINITY, f64::NEG_INFINITY);
         let mut items = Vec::new();
         for item in &scale.items {

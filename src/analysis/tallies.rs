@@ -9,7 +9,7 @@
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::rc::Rc;
 
-use super::answer_index::AnswerIndex;
+use super::answer_index::{AnswerIndex, AnswerIndexes};
 use super::interval::wilson_interval;
 use crate::ingest::normalise::{clean_text, Meaning, ScaleMatcher};
 use crate::ingest::Cell;
@@ -51,9 +51,19 @@ struct Contribution {
 /// Every benefit tallied for every source it has evidence from, then broken down by each
 /// attribute in the benefit's `by` and the spec's `by`. Rows are in spec order.
 pub fn benefit_tallies(spec: &Spec, eval: &Evaluation) -> Vec<BenefitTally> {
+    benefit_tallies_sharing(spec, eval, &AnswerIndexes::default())
+}
+
+/// [`benefit_tallies`], with each source's answers grouped by `indexes` (shared with the rest
+/// of a report's computing).
+pub(crate) fn benefit_tallies_sharing<'a>(
+    spec: &'a Spec,
+    eval: &'a Evaluation,
+    indexes: &AnswerIndexes<'a>,
+) -> Vec<BenefitTally> {
     let mut out = Vec::new();
     let mut groupings: HashMap<(&str, &str), Grouping> = HashMap::new();
-    for (benefit, data, index, contributions) in contributions(spec, eval) {
+    for (benefit, data, index, contributions) in contributions(spec, eval, indexes) {
         let row = |by: Option<(&str, &str)>, n: u64, total: u64| {
             tally_row(spec, benefit, data, by, n, total)
         };
@@ -137,7 +147,16 @@ pub fn respondent_evidence(
     spec: &Spec,
     eval: &Evaluation,
 ) -> BTreeMap<(String, String), BTreeMap<String, bool>> {
-    contributions(spec, eval)
+    respondent_evidence_sharing(spec, eval, &AnswerIndexes::default())
+}
+
+/// [`respondent_evidence`], with each source's answers grouped by `indexes`.
+pub(crate) fn respondent_evidence_sharing<'a>(
+    spec: &'a Spec,
+    eval: &'a Evaluation,
+    indexes: &AnswerIndexes<'a>,
+) -> BTreeMap<(String, String), BTreeMap<String, bool>> {
+    contributions(spec, eval, indexes)
         .into_iter()
         .map(|(benefit, data, index, contributions)| {
             let answered = index
@@ -156,23 +175,20 @@ pub fn respondent_evidence(
 fn contributions<'a>(
     spec: &'a Spec,
     eval: &'a Evaluation,
+    indexes: &AnswerIndexes<'a>,
 ) -> Vec<(
     &'a Benefit,
     &'a SourceData,
     Rc<AnswerIndex<'a>>,
     Vec<Contribution>,
 )> {
-    let mut indexes: HashMap<&str, Rc<AnswerIndex<'a>>> = HashMap::new();
     let mut out = Vec::new();
     for benefit in &spec.benefits {
         for (source_name, rules) in evidence_by_source(benefit) {
             let Some(data) = eval.source(source_name) else {
                 continue;
             };
-            let index = indexes
-                .entry(source_name)
-                .or_insert_with(|| Rc::new(AnswerIndex::new(data)))
-                .clone();
+            let index = indexes.of(data);
             let contributions = match data.kind {
                 SourceKind::Survey => survey_contributions(spec, data, &index, &rules),
                 SourceKind::Coding => coding_contributions(data, &index, &rules),

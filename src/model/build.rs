@@ -601,7 +601,7 @@ impl SourceReader<'_> {
             .collect();
         // Most answer columns repeat a few texts (scale levels, options): each distinct text is
         // normalised once per question. Free text is nearly all distinct and is not kept.
-        let mut readings: Vec<HashMap<&str, CellReading>> = vec![HashMap::new(); questions.len()];
+        let mut readings: Vec<Readings> = questions.iter().map(|_| Readings::default()).collect();
         data.answers.reserve(kept.len() * questions.len());
         for (row, respondent) in &kept {
             rows.push(
@@ -627,11 +627,9 @@ impl SourceReader<'_> {
                 };
                 let fresh;
                 let reading = match cell {
-                    Cell::Text(text) if question.effective_kind() != QuestionKind::Text => {
-                        &*readings[qi]
-                            .entry(text.as_str())
-                            .or_insert_with(|| CellReading::new(question, matcher.as_ref(), cell))
-                    }
+                    Cell::Text(text) if question.effective_kind() != QuestionKind::Text => readings
+                        [qi]
+                        .get_or_read(text, || CellReading::new(question, matcher.as_ref(), cell)),
                     _ => {
                         fresh = CellReading::new(question, matcher.as_ref(), cell);
                         &fresh
@@ -1082,6 +1080,30 @@ type ValueStatus = (Option<String>, AnswerStatus);
 #[derive(Clone)]
 struct CellReading {
     answers: Vec<(Arc<AnswerReading>, Vec<Rule>)>,
+}
+
+/// One question's readings, by cell text. A scale or option column holds a handful of
+/// distinct texts, found faster by a short scan than by hashing every cell; a column with many
+/// goes on in a map.
+#[derive(Default)]
+struct Readings<'t> {
+    few: Vec<(&'t str, CellReading)>,
+    many: HashMap<&'t str, CellReading>,
+}
+
+impl<'t> Readings<'t> {
+    const FEW: usize = 16;
+
+    fn get_or_read(&mut self, text: &'t str, read: impl FnOnce() -> CellReading) -> &CellReading {
+        if let Some(i) = self.few.iter().position(|(t, _)| *t == text) {
+            return &self.few[i].1;
+        }
+        if self.few.len() < Self::FEW {
+            self.few.push((text, read()));
+            return &self.few[self.few.len() - 1].1;
+        }
+        self.many.entry(text).or_insert_with(read)
+    }
 }
 
 impl CellReading {

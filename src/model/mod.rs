@@ -80,6 +80,17 @@ pub struct AnswerReading {
     pub raw: Arc<str>,
 }
 
+impl AnswerReading {
+    /// The normalised value; `None` when missing.
+    pub fn value(&self) -> Option<&str> {
+        self.value.as_deref()
+    }
+
+    pub fn status(&self) -> AnswerStatus {
+        self.status
+    }
+}
+
 impl Answer {
     pub fn new(
         respondent: Arc<str>,
@@ -107,6 +118,11 @@ impl Answer {
     /// The cell as read, before normalisation.
     pub fn raw(&self) -> &str {
         &self.reading.raw
+    }
+
+    /// What the cell said, shared with every cell of the question that reads the same.
+    pub(crate) fn reading(&self) -> &AnswerReading {
+        &self.reading
     }
 }
 

@@ -5,15 +5,20 @@ use std::collections::BTreeMap;
 
 use super::comparison::{compare_waves, ComparisonOut};
 use super::redact::{RedactionCounts, Redactor};
+use crate::analysis::answer_index::AnswerIndexes;
 use crate::analysis::coders::coder_agreement;
 use crate::analysis::codes::{code_tallies, CodeTally};
-use crate::analysis::distributions::{question_distributions, DistributionRow, NumericSummary};
+use crate::analysis::distributions::{
+    question_distributions_sharing, DistributionRow, NumericSummary,
+};
 use crate::analysis::publish::{publish_tallies, suppress_proportions, Proportion, PublishedTally};
 use crate::analysis::quotes::{select_quotes, Quote};
-use crate::analysis::scales::scale_reliability;
+use crate::analysis::scales::scale_reliability_sharing;
 use crate::analysis::suppression::is_small;
 use crate::analysis::suppression::{distribution_suppression, proportion_suppression};
-use crate::analysis::tallies::{benefit_tallies, fold, respondent_evidence, survey_rules};
+use crate::analysis::tallies::{
+    benefit_tallies_sharing, fold, respondent_evidence_sharing, survey_rules,
+};
 use crate::model::baseline::Baseline;
 use crate::model::{Evaluation, SourceData};
 use crate::spec::{QuestionKind, Spec};
@@ -167,11 +172,14 @@ pub fn publish(
     baseline: Option<&Baseline>,
 ) -> Published {
     let k = spec.privacy.min_cell;
-    let raw_tallies = benefit_tallies(spec, eval);
+    // Each source's answers are grouped by question once, for tallies, distributions and
+    // scales alike.
+    let indexes = AnswerIndexes::default();
+    let raw_tallies = benefit_tallies_sharing(spec, eval, &indexes);
     let tallies = publish_tallies(&raw_tallies, k);
     let (benefits_by, benefits): (Vec<_>, Vec<_>) =
         tallies.into_iter().partition(|t| t.by.is_some());
-    let (rows, numbers) = question_distributions(spec, eval);
+    let (rows, numbers) = question_distributions_sharing(spec, eval, &indexes);
     let mut benefits = benefits;
     let mut benefits_by = benefits_by;
     let mut distributions = publish_distributions(spec, &rows, k);
@@ -186,7 +194,7 @@ pub fn publish(
     );
     let (quotes, redactions) = publish_quotes(spec, eval);
     let evidence = (spec.paired && baseline.is_some_and(|b| b.respondents.is_some()))
-        .then(|| respondent_evidence(spec, eval));
+        .then(|| respondent_evidence_sharing(spec, eval, &indexes));
     let comparison = baseline.map_or_else(Vec::new, |b| {
         compare_waves(
             &raw_tallies,
@@ -204,7 +212,7 @@ pub fn publish(
         distributions,
         numeric: numbers.iter().map(|n| publish_numeric(n, k)).collect(),
         codes: publish_codes(&code_tallies(spec, eval), k),
-        reliability: reliability_rows(spec, eval),
+        reliability: reliability_rows(spec, eval, &indexes),
         agreement: agreement_rows(spec, eval),
         ledger: eval.sources.iter().flat_map(ledger_rows).collect(),
         sources: eval
@@ -513,9 +521,13 @@ fn publish_codes(tallies: &[CodeTally], k: u32) -> Vec<CodeOut> {
         .collect()
 }
 
-fn reliability_rows(spec: &Spec, eval: &Evaluation) -> Vec<ReliabilityOut> {
+fn reliability_rows<'a>(
+    spec: &'a Spec,
+    eval: &'a Evaluation,
+    indexes: &AnswerIndexes<'a>,
+) -> Vec<ReliabilityOut> {
     let mut out = Vec::new();
-    for scale in scale_reliability(spec, eval) {
+    for scale in scale_reliability_sharing(spec, eval, indexes) {
         match &scale.result {
             Some(r) => {
                 for item in &r.items {
