@@ -22,7 +22,7 @@ use crate::analysis::suppression::{
 use crate::diagnostic::Diagnostic;
 use crate::ingest::dates::parse_date_column;
 use crate::ingest::Cell;
-use crate::model::{AnswerStatus, Evaluation, Outcome};
+use crate::model::{AnswerStatus, Evaluation};
 use crate::report::redact::{RedactionCounts, Redactor};
 use crate::spec::{QuestionKind, SourceKind, Spec};
 
@@ -72,6 +72,25 @@ pub struct FeedbackLine {
     pub answered: Shown,
     /// Hidden with `positive`.
     pub interval: Option<Interval>,
+}
+
+impl FeedbackLine {
+    /// The percent agreeing, 0–100, when both counts are published and someone answered.
+    pub fn percent(&self) -> Option<f64> {
+        match (self.positive.get(), self.answered.get()) {
+            (Some(n), Some(d)) if d > 0 => Some(100.0 * n as f64 / d as f64),
+            _ => None,
+        }
+    }
+}
+
+impl Feedback {
+    /// The previous period's line for the same question.
+    pub fn before(&self, line: &FeedbackLine) -> Option<&FeedbackLine> {
+        self.before_lines
+            .iter()
+            .find(|b| b.question == line.question)
+    }
 }
 
 /// A locality's feedback forms in the period.
@@ -289,25 +308,15 @@ fn ledger(eval: &Evaluation, excluded: &[Excluded]) -> (u64, u64, Vec<LeftOut>) 
     let mut used = 0;
     let mut reasons: BTreeMap<(String, String), u64> = BTreeMap::new();
     for register in &eval.registers {
-        for entry in &register.ledger {
-            match entry.outcome {
-                Outcome::Header => {}
-                Outcome::Used => {
-                    read += entry.rows() as u64;
-                    used += entry.rows() as u64;
-                }
-                Outcome::Excluded => {
-                    read += entry.rows() as u64;
-                    *reasons
-                        .entry((
-                            register.name.clone(),
-                            entry.reason.clone().unwrap_or_default(),
-                        ))
-                        .or_default() += entry.rows() as u64;
-                }
-            }
+        let summary = crate::model::ledger::summarise(&register.ledger);
+        read += summary.rows_read - summary.header;
+        used += summary.used;
+        for (reason, rows) in summary.reasons {
+            *reasons.entry((register.name.clone(), reason)).or_default() += rows;
         }
     }
+    // Rows the register read and the summary then left out (a cancelled session, a woman
+    // twice at one session) were counted as used.
     for e in excluded {
         used -= 1;
         *reasons
@@ -985,8 +994,11 @@ mod tests {
         let hidden = Hidden::new(&[vec![3, 20], vec![12, 30]], 5);
         assert!(hidden.cell(0, 0));
         assert!(hidden.cell(0, 1) || hidden.cell(1, 0));
-        // Past the last row: the column totals (15 and 50) are not small.
-        assert!(!hidden.cell(2, 0) || hidden.0.column_totals[0]);
+        // Past the last row: the column totals (15 and 50) and the grand total (65), none
+        // small, and each column with two hidden cells, so all three stay published.
+        assert_eq!(hidden.cell(2, 0), hidden.0.column_totals[0]);
+        assert!(!hidden.cell(2, 0) && !hidden.cell(2, 1));
+        assert_eq!(hidden.total(2), hidden.0.grand_total);
         assert!(!hidden.total(2));
     }
 }

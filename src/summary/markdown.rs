@@ -358,27 +358,23 @@ fn feedback_section(out: &mut String, prefix: &str, feedback: &Feedback, has_log
             );
         }
     }
-    let share =
-        |line: &super::figures::FeedbackLine| match (line.positive.get(), line.answered.get()) {
-            (Some(n), Some(d)) if d > 0 => Some(100.0 * n as f64 / d as f64),
-            _ => None,
-        };
     let rows: Vec<Vec<String>> = feedback
         .lines
         .iter()
         .map(|line| {
-            let percent = share(line);
+            let percent = line.percent();
             let interval = match (percent, line.interval) {
                 (Some(_), Some(i)) => format!("{:.0}% to {:.0}%", i.low * 100.0, i.high * 100.0),
                 _ => HIDDEN.to_string(),
             };
             let before = feedback
-                .before_lines
-                .iter()
-                .find(|b| b.question == line.question)
+                .before(line)
                 .and_then(|b| match b.answered.get() {
                     Some(0) => None,
-                    _ => Some(share(b).map_or_else(|| HIDDEN.to_string(), |p| format!("{p:.0}%"))),
+                    _ => Some(
+                        b.percent()
+                            .map_or_else(|| HIDDEN.to_string(), |p| format!("{p:.0}%")),
+                    ),
                 })
                 .unwrap_or_else(|| "no forms".to_string());
             vec![

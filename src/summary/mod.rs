@@ -24,7 +24,7 @@ use crate::charts::{months_chart, Chart, MonthBar};
 use crate::diagnostic::{did_you_mean, Diagnostic};
 use crate::model::validate::validate_without_baseline;
 use crate::report::{html, slug, tables, Formats, ReportError};
-use figures::{Locality, Shown, SummaryFigures};
+use figures::{FeedbackLine, Locality, Shown, SummaryFigures};
 
 /// How to write a summary: everything but the spec.
 #[derive(Debug, Clone)]
@@ -512,19 +512,10 @@ fn feedback_rows(period: &str, l: &Locality) -> Vec<FeedbackRow> {
             question: line.question.clone(),
             n,
             total,
-            percent: n
-                .zip(total)
-                .filter(|(_, d)| *d > 0)
-                .map(|(n, d)| 100.0 * n as f64 / d as f64),
+            percent: line.percent(),
             ci_low: line.interval.map(|i| i.low * 100.0),
             ci_high: line.interval.map(|i| i.high * 100.0),
-            previous_percent: feedback
-                .before_lines
-                .iter()
-                .find(|b| b.question == line.question)
-                .and_then(|b| b.positive.get().zip(b.answered.get()))
-                .filter(|(_, d)| *d > 0)
-                .map(|(n, d)| 100.0 * n as f64 / d as f64),
+            previous_percent: feedback.before(line).and_then(FeedbackLine::percent),
             suppressed: line.positive.hidden || line.answered.hidden,
         });
     }
