@@ -65,7 +65,7 @@ fn qualtrics_sample_survey_insights() {
     let rows = &workbook.sheets[0].rows;
     assert_eq!(
         rows[2].cells[0],
-        Cell::Text("{'ImportId': 'responseId'}".to_owned())
+        Cell::Text("{'ImportId': 'responseId'}".into())
     );
     // python: records[1][59] ends with "\xa0-Oranges": the non-breaking space is kept as it is
     // here (normalisation later records the change).
@@ -89,7 +89,7 @@ fn qualtrics_questions_with_text_entry_components() {
     assert_eq!(header[..3], ["ResponseID", "ResponseSet", "IPAddress"]);
     assert_eq!(header[39], "LocationAccuracy");
     let last = &workbook.sheets[0].rows[17];
-    assert_eq!(last.cells[0], Cell::Text("R_dpatF5DH63p5mdf".to_owned()));
+    assert_eq!(last.cells[0], Cell::Text("R_dpatF5DH63p5mdf".into()));
     assert_eq!(last.cells[2], Cell::Empty);
 }
 
@@ -107,8 +107,8 @@ fn surveymonkey_pre_wave() {
     );
     let rows = &workbook.sheets[0].rows;
     assert_eq!(rows[0].cells[11], Cell::Empty);
-    assert_eq!(rows[1].cells[9], Cell::Text("Response".to_owned()));
-    assert_eq!(rows[101].cells[0], Cell::Text("114628000100".to_owned()));
+    assert_eq!(rows[1].cells[9], Cell::Text("Response".into()));
+    assert_eq!(rows[101].cells[0], Cell::Text("114628000100".into()));
 }
 
 #[test]
@@ -140,5 +140,5 @@ fn carpentries_likert_export() {
     );
     assert_eq!(header[23], "recommendation_score");
     let second = &workbook.sheets[0].rows[1];
-    assert_eq!(second.cells[1], Cell::Text("NA".to_owned()));
+    assert_eq!(second.cells[1], Cell::Text("NA".into()));
 }

@@ -306,7 +306,9 @@ fn resolve_rule<'a>(spec: &Spec, data: &SourceData, e: &'a Evidence) -> Option<A
                 answer.values()
             };
             for v in values {
-                if let Meaning::Value(level) = matcher.normalise(&Cell::Text(v.to_string())).meaning
+                if let Meaning::Value(level) = matcher
+                    .normalise(&Cell::Text(std::sync::Arc::from(v.to_string())))
+                    .meaning
                 {
                     rule.levels.insert(level);
                 }

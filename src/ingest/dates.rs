@@ -175,7 +175,7 @@ mod tests {
     }
 
     fn text(s: &str) -> Cell {
-        Cell::Text(s.to_string())
+        Cell::Text(std::sync::Arc::from(s.to_string()))
     }
 
     #[test]

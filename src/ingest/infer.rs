@@ -584,7 +584,7 @@ mod tests {
                 if v.is_empty() {
                     Cell::Empty
                 } else {
-                    Cell::Text(v.to_string())
+                    Cell::Text(std::sync::Arc::from(v.to_string()))
                 }
             })
             .collect();
@@ -644,7 +644,10 @@ mod tests {
         values.extend(["Twitter"; 3]);
         values.extend(["Your personal network, such as colleagues"; 2]);
         values.push("Twitter, Reddit, if I must");
-        let cells: Vec<Cell> = values.iter().map(|v| Cell::Text(v.to_string())).collect();
+        let cells: Vec<Cell> = values
+            .iter()
+            .map(|v| Cell::Text(std::sync::Arc::from(v.to_string())))
+            .collect();
         let refs: Vec<&Cell> = cells.iter().collect();
         let p = profile("Where?", "A".into(), &refs, SpacedOptions::No);
         assert_eq!(
@@ -680,7 +683,7 @@ mod tests {
                 .iter()
                 .map(|c| match *c {
                     "" => Cell::Empty,
-                    c => Cell::Text(c.to_string()),
+                    c => Cell::Text(std::sync::Arc::from(c.to_string())),
                 })
                 .collect()
         };

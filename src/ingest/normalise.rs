@@ -257,7 +257,9 @@ pub fn normalise_cell(cell: &Cell) -> Normalised {
             rules: Vec::new(),
         },
         Cell::Error(e) => Normalised {
-            meaning: Meaning::Missing { token: e.clone() },
+            meaning: Meaning::Missing {
+                token: e.to_string(),
+            },
             rules: vec![Rule::FormulaError],
         },
         Cell::Text(raw) => {

@@ -477,7 +477,7 @@ fn parse_records(
             if field.is_empty() {
                 Cell::Empty
             } else {
-                Cell::Text(field.to_owned())
+                Cell::Text(std::sync::Arc::from(field))
             }
         }));
         rows.push(RawRow { number, cells: row });

@@ -15,10 +15,11 @@ use std::fs::File;
 use std::io::BufReader;
 use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::path::Path;
+use std::sync::Arc;
 
 use calamine::{
-    Data, Dimensions, ExcelDateTime, Ods, OdsError, Range, Reader, SheetType, Xls, XlsError, Xlsb,
-    XlsbError, Xlsx, XlsxError,
+    Data, DataRef, Dimensions, ExcelDateTime, Ods, OdsError, Range, Reader, SheetType, Xls,
+    XlsError, Xlsb, XlsbError, Xlsx, XlsxError,
 };
 use chrono::{NaiveDate, NaiveDateTime, NaiveTime};
 
@@ -228,6 +229,7 @@ fn read_xlsx(
     let mut book: Xlsx<_> = Xlsx::new(open(path)?).map_err(|e| xlsx_error(path, e))?;
     let all = sheet_list(&book);
     let mut sheets = Vec::new();
+    let mut shared = SharedTexts::default();
     let mut may_have_merges = None;
     for name in choose_sheets(path, &all, selection)? {
         let mut builder = SheetBuilder::new(path, &name, limits);
@@ -235,7 +237,7 @@ fn read_xlsx(
             Ok(mut cells) => {
                 while let Some(cell) = cells.next_cell().map_err(|e| xlsx_error(path, e))? {
                     let (row, column) = cell.get_position();
-                    builder.push(row, column, Data::from(cell.get_value().clone()))?;
+                    builder.push_converted(row, column, shared.convert(cell.get_value()))?;
                 }
             }
             Err(XlsxError::NotAWorksheet(kind)) => builder.note_whole_sheet(format!(
@@ -315,6 +317,7 @@ fn read_xlsb(
     let mut book: Xlsb<_> = Xlsb::new(open(path)?).map_err(|e| xlsb_error(path, e))?;
     let all = sheet_list(&book);
     let mut sheets = Vec::new();
+    let mut shared = SharedTexts::default();
     for name in choose_sheets(path, &all, selection)? {
         let mut builder = SheetBuilder::new(path, &name, limits);
         let mut cells = book
@@ -322,7 +325,7 @@ fn read_xlsb(
             .map_err(|e| xlsb_error(path, e))?;
         while let Some(cell) = cells.next_cell().map_err(|e| xlsb_error(path, e))? {
             let (row, column) = cell.get_position();
-            builder.push(row, column, Data::from(cell.get_value().clone()))?;
+            builder.push_converted(row, column, shared.convert(cell.get_value()))?;
         }
         // calamine reads no merged regions from XLSB.
         sheets.push(builder.finish(Vec::new()));
@@ -446,7 +449,16 @@ impl<'a> SheetBuilder<'a> {
 
     /// Stores the value at 0-based (`row`, `column`); empty values are skipped.
     fn push(&mut self, row: u32, column: u32, value: Data) -> Result<(), IngestError> {
-        let (cell, note) = convert(value);
+        self.push_converted(row, column, convert(value))
+    }
+
+    /// Stores a converted value (see [`convert`]) at 0-based (`row`, `column`).
+    fn push_converted(
+        &mut self,
+        row: u32,
+        column: u32,
+        (cell, note): (Cell, Option<String>),
+    ) -> Result<(), IngestError> {
         if cell == Cell::Empty {
             return Ok(());
         }
@@ -554,26 +566,60 @@ impl<'a> SheetBuilder<'a> {
     }
 }
 
+/// A workbook's shared strings as shared texts: a scale level or option that ten thousand
+/// cells hold is one text, not ten thousand copies. calamine lends each shared string as a
+/// `&str` into its table of them, which lives as long as the workbook, so the string's address
+/// and length find it. There is one entry per distinct shared string at most, and the table's
+/// size was bounded by the guard before calamine read it.
+#[derive(Default)]
+struct SharedTexts {
+    by_address: rustc_hash::FxHashMap<(usize, usize), Arc<str>>,
+}
+
+impl SharedTexts {
+    /// A streamed cell value as a [`Cell`] (see [`convert`]), sharing shared strings.
+    fn convert(&mut self, value: &DataRef<'_>) -> (Cell, Option<String>) {
+        match value {
+            DataRef::SharedString(text) if text.is_empty() => (Cell::Empty, None),
+            DataRef::SharedString(text) => {
+                // The text is compared too, so that nothing rests on calamine never moving
+                // its table: a different text at a known address is simply a new entry.
+                let key = (text.as_ptr() as usize, text.len());
+                let shared = match self.by_address.get(&key) {
+                    Some(shared) if **shared == **text => shared.clone(),
+                    _ => {
+                        let shared: Arc<str> = Arc::from(*text);
+                        self.by_address.insert(key, shared.clone());
+                        shared
+                    }
+                };
+                (Cell::Text(shared), None)
+            }
+            other => convert(Data::from(other.clone())),
+        }
+    }
+}
+
 /// A calamine value as a [`Cell`], with a note when something about it deserves a warning
 /// (the caller adds " in C7").
 fn convert(value: Data) -> (Cell, Option<String>) {
     match value {
         Data::Empty => (Cell::Empty, None),
         Data::String(text) if text.is_empty() => (Cell::Empty, None),
-        Data::String(text) => (Cell::Text(text), None),
+        Data::String(text) => (Cell::Text(std::sync::Arc::from(text)), None),
         Data::Int(n) => (Cell::Number(n as f64), None),
         Data::Float(n) => (Cell::Number(n), None),
         Data::Bool(b) => (Cell::Bool(b), None),
         Data::DateTime(serial) => convert_excel_datetime(serial),
         Data::DateTimeIso(text) => match parse_iso_datetime(&text) {
             Some(date) => (Cell::Date(date), None),
-            None => (Cell::Text(text), None),
+            None => (Cell::Text(std::sync::Arc::from(text)), None),
         },
-        Data::DurationIso(text) => (Cell::Text(text), None),
+        Data::DurationIso(text) => (Cell::Text(std::sync::Arc::from(text)), None),
         Data::Error(error) => {
             let shown = error.to_string();
             let note = format!("formula error {shown}");
-            (Cell::Error(shown), Some(note))
+            (Cell::Error(shown.into()), Some(note))
         }
     }
 }
@@ -591,7 +637,7 @@ fn convert_excel_datetime(serial: ExcelDateTime) -> (Cell, Option<String>) {
         );
     }
     if serial.is_duration() || (0.0..1.0).contains(&value) {
-        return (Cell::Text(clock_reading(value)), None);
+        return (Cell::Text(std::sync::Arc::from(clock_reading(value))), None);
     }
     if value < 0.0 {
         return (
@@ -676,6 +722,40 @@ mod tests {
         // Not a zip at all: calamine is left to say what is wrong.
         std::fs::write(dir.path().join("not.xlsx"), b"plain text").unwrap();
         assert!(may_have_merged_cells(&dir.path().join("not.xlsx")));
+    }
+
+    #[test]
+    fn cells_holding_one_shared_string_share_one_text() {
+        let mut book = rust_xlsxwriter::Workbook::new();
+        let sheet = book.add_worksheet();
+        for (row, text) in ["Q1", "Agree", "Disagree", "Agree", "Agree"]
+            .iter()
+            .enumerate()
+        {
+            sheet.write_string(row as u32, 0, *text).unwrap();
+        }
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("shared.xlsx");
+        book.save(&path).unwrap();
+        let read = read_xlsx(
+            &path,
+            Format::Xlsx,
+            SheetSelection::First,
+            &Limits::default(),
+        )
+        .unwrap();
+        let texts: Vec<Arc<str>> = read.sheets[0]
+            .rows
+            .iter()
+            .map(|row| match &row.cells[0] {
+                Cell::Text(text) => text.clone(),
+                other => panic!("expected text, found {other:?}"),
+            })
+            .collect();
+        let shown: Vec<&str> = texts.iter().map(|t| &**t).collect();
+        assert_eq!(shown, ["Q1", "Agree", "Disagree", "Agree", "Agree"]);
+        assert!(Arc::ptr_eq(&texts[1], &texts[3]) && Arc::ptr_eq(&texts[1], &texts[4]));
+        assert!(!Arc::ptr_eq(&texts[1], &texts[2]));
     }
 
     #[test]

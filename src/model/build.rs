@@ -1,6 +1,6 @@
 //! Reading each source of a spec into tidy rows, with the ledger and the problems found.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
 use std::path::Path;
 use std::sync::Arc;
 
@@ -1088,14 +1088,17 @@ struct CellReading {
 #[derive(Default)]
 struct Readings<'t> {
     few: Vec<(&'t str, CellReading)>,
-    many: HashMap<&'t str, CellReading>,
+    many: rustc_hash::FxHashMap<&'t str, CellReading>,
 }
 
 impl<'t> Readings<'t> {
     const FEW: usize = 16;
 
     fn get_or_read(&mut self, text: &'t str, read: impl FnOnce() -> CellReading) -> &CellReading {
-        if let Some(i) = self.few.iter().position(|(t, _)| *t == text) {
+        // Cells that share their text (a workbook's shared strings) are found by address.
+        let found = (self.few.iter().position(|(t, _)| std::ptr::eq(*t, text)))
+            .or_else(|| self.few.iter().position(|(t, _)| *t == text));
+        if let Some(i) = found {
             return &self.few[i].1;
         }
         if self.few.len() < Self::FEW {

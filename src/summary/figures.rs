@@ -579,7 +579,11 @@ fn feedback(
     let cells: Vec<Cell> = data
         .respondents
         .iter()
-        .map(|r| Cell::Text(r.attributes.get("date").cloned().unwrap_or_default()))
+        .map(|r| {
+            Cell::Text(std::sync::Arc::from(
+                r.attributes.get("date").cloned().unwrap_or_default(),
+            ))
+        })
         .collect();
     let cell_refs: Vec<&Cell> = cells.iter().collect();
     let dates = parse_date_column(&cell_refs);

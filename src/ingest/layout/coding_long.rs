@@ -111,7 +111,10 @@ mod tests {
                 .enumerate()
                 .map(|(i, cells)| RawRow {
                     number: i as u32 + 1,
-                    cells: cells.iter().map(|c| Cell::Text(c.to_string())).collect(),
+                    cells: cells
+                        .iter()
+                        .map(|c| Cell::Text(std::sync::Arc::from(c.to_string())))
+                        .collect(),
                 })
                 .collect(),
             merged: vec![],

@@ -343,7 +343,7 @@ pub fn join_repeat_groups(
         for (k, (_, name)) in columns.iter().enumerate() {
             let cells = (0..table.rows.len())
                 .map(|r| match values.get(&(r, k)) {
-                    Some(list) => Cell::Text(list.join(REPEAT_SEPARATOR)),
+                    Some(list) => Cell::Text(std::sync::Arc::from(list.join(REPEAT_SEPARATOR))),
                     None => Cell::Empty,
                 })
                 .collect();
@@ -377,7 +377,10 @@ mod tests {
             name: "Survey".into(),
             rows: vec![RawRow {
                 number: 1,
-                cells: cells.iter().map(|c| Cell::Text(c.to_string())).collect(),
+                cells: cells
+                    .iter()
+                    .map(|c| Cell::Text(std::sync::Arc::from(c.to_string())))
+                    .collect(),
             }],
             merged: vec![],
             notes: vec![],

@@ -102,7 +102,10 @@ mod tests {
     fn row(number: u32, cells: &[&str]) -> RawRow {
         RawRow {
             number,
-            cells: cells.iter().map(|c| Cell::Text(c.to_string())).collect(),
+            cells: cells
+                .iter()
+                .map(|c| Cell::Text(std::sync::Arc::from(c.to_string())))
+                .collect(),
         }
     }
 
