@@ -580,7 +580,7 @@ impl SharedTexts {
     /// A streamed cell value as a [`Cell`] (see [`convert`]), sharing shared strings.
     fn convert(&mut self, value: &DataRef<'_>) -> (Cell, Option<String>) {
         match value {
-            DataRef::SharedString(text) if text.is_empty() => (Cell::Empty, None),
+            DataRef::SharedString("") => (Cell::Empty, None),
             DataRef::SharedString(text) => {
                 // The text is compared too, so that nothing rests on calamine never moving
                 // its table: a different text at a known address is simply a new entry.
