@@ -8,10 +8,6 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 
-/// mimalloc rather than the system allocator: see its line in Cargo.toml.
-#[global_allocator]
-static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
-
 /// Turns what people say about a support service into evidence.
 #[derive(Parser)]
 #[command(name = "impactkit", version, about)]

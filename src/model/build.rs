@@ -602,8 +602,18 @@ impl SourceReader<'_> {
         // Most answer columns repeat a few texts (scale levels, options): each distinct text is
         // normalised once per question. Free text is nearly all distinct and is not kept.
         let mut readings: Vec<Readings> = questions.iter().map(|_| Readings::default()).collect();
+        // One answer per cell, and one per option chosen in a multi-select cell: room is
+        // made for one per cell, then, once a few rows show how many options are chosen, for
+        // the rest at that rate. Growing the largest table of a national survey by doubling
+        // would hold it twice over for a moment, and up to twice its size after.
         data.answers.reserve(kept.len() * questions.len());
-        for (row, respondent) in &kept {
+        const SAMPLE_ROWS: usize = 1000;
+        for (done, (row, respondent)) in kept.iter().enumerate() {
+            if done == SAMPLE_ROWS.min(kept.len()) && done > 0 {
+                let per_row = data.answers.len().div_ceil(done);
+                let wanted = data.answers.len() + (kept.len() - done) * (per_row + 1);
+                data.answers.reserve_exact(wanted.saturating_sub(data.answers.len()));
+            }
             rows.push(
                 &self.source.name,
                 row.number,
@@ -1111,7 +1121,11 @@ impl<'t> Readings<'t> {
 
 impl CellReading {
     fn new(question: &Question, matcher: Option<&ScaleMatcher>, cell: &Cell) -> CellReading {
-        let raw: Arc<str> = Arc::from(cell.to_text());
+        // A text cell's reading shares the cell's own text (free text is mostly that).
+        let raw: Arc<str> = match cell {
+            Cell::Text(text) => text.clone(),
+            _ => Arc::from(cell.to_text()),
+        };
         // A value spelled as the cell was (most free text) shares the cell's text.
         let shared = |value: String| {
             if *value == *raw {
