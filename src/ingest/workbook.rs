@@ -6,6 +6,9 @@
 //! whole rectangle between the outermost cells. calamine offers nothing but `worksheet_range`
 //! for XLS and ODS; there [`super::guard`] has already bounded that rectangle.
 //!
+//! An XLSX is read on two cores: calamine parses the sheet's XML on a thread of its own while
+//! this one files the cells into rows, and the scan for merged cells runs beside both.
+//!
 //! calamine is third-party code reading hostile bytes: every call into it runs under
 //! `catch_unwind`, so that a panic on a malformed file becomes `Corrupt` instead of ending the
 //! program. (Allocation failures abort and cannot be caught; preventing them is the guard's
@@ -53,20 +56,23 @@ pub(crate) fn read_spreadsheet(
             ),
         }),
     }));
-    outcome.unwrap_or_else(|payload| {
-        let reason = payload
-            .downcast_ref::<&str>()
-            .map(|s| s.to_string())
-            .or_else(|| payload.downcast_ref::<String>().cloned())
-            .unwrap_or_else(|| "no message".to_string());
-        Err(IngestError::Corrupt {
-            path: path.to_path_buf(),
-            detail: format!(
-                "the {} reader gave up on malformed data: {reason}",
-                format.name()
-            ),
-        })
-    })
+    outcome.unwrap_or_else(|payload| Err(gave_up(path, format, payload.as_ref())))
+}
+
+/// A reader's panic on malformed data as the error a person sees.
+fn gave_up(path: &Path, format: Format, payload: &(dyn std::any::Any + Send)) -> IngestError {
+    let reason = payload
+        .downcast_ref::<&str>()
+        .map(|s| s.to_string())
+        .or_else(|| payload.downcast_ref::<String>().cloned())
+        .unwrap_or_else(|| "no message".to_string());
+    IngestError::Corrupt {
+        path: path.to_path_buf(),
+        detail: format!(
+            "the {} reader gave up on malformed data: {reason}",
+            format.name()
+        ),
+    }
 }
 
 fn open(path: &Path) -> Result<BufReader<File>, IngestError> {
@@ -228,39 +234,95 @@ fn read_xlsx(
 ) -> Result<Workbook, IngestError> {
     let mut book: Xlsx<_> = Xlsx::new(open(path)?).map_err(|e| xlsx_error(path, e))?;
     let all = sheet_list(&book);
-    let mut sheets = Vec::new();
-    let mut shared = SharedTexts::default();
-    let mut may_have_merges = None;
-    for name in choose_sheets(path, &all, selection)? {
-        let mut builder = SheetBuilder::new(path, &name, limits);
-        match book.worksheet_cells_reader(&name) {
-            Ok(mut cells) => {
-                while let Some(cell) = cells.next_cell().map_err(|e| xlsx_error(path, e))? {
-                    let (row, column) = cell.get_position();
-                    builder.push_converted(row, column, shared.convert(cell.get_value()))?;
-                }
+    let chosen = choose_sheets(path, &all, selection)?;
+    std::thread::scope(|scope| {
+        // The scan for merged cells inflates the workbook a second time; it runs on another
+        // core while calamine reads the cells.
+        let mut scan = Some(scope.spawn(|| may_have_merged_cells(path)));
+        let mut may_have_merges = None;
+        let mut shared = SharedTexts::default();
+        let mut sheets = Vec::new();
+        for name in chosen {
+            let mut builder = SheetBuilder::new(path, &name, limits);
+            match book.worksheet_cells_reader(&name) {
+                Ok(cells) => stream_xlsx_cells(path, cells, &mut shared, &mut builder)?,
+                Err(XlsxError::NotAWorksheet(kind)) => builder.note_whole_sheet(format!(
+                    "sheet \"{name}\" is a {kind}, not a worksheet; it has no cells to read"
+                )),
+                Err(e) => return Err(xlsx_error(path, e)),
             }
-            Err(XlsxError::NotAWorksheet(kind)) => builder.note_whole_sheet(format!(
-                "sheet \"{name}\" is a {kind}, not a worksheet; it has no cells to read"
-            )),
-            Err(e) => return Err(xlsx_error(path, e)),
+            // Merges are a reading aid, not data: a sheet whose merge list cannot be read is
+            // still read, with a note. A scan that failed answers yes, as it does itself.
+            let may_have = *may_have_merges
+                .get_or_insert_with(|| scan.take().is_none_or(|scan| scan.join().unwrap_or(true)));
+            let merged = if !may_have {
+                Vec::new()
+            } else {
+                match book.merge_cells_by_sheet_name(&name) {
+                    Ok(dimensions) => merged_ranges(&dimensions),
+                    Err(e) => {
+                        builder
+                            .note_whole_sheet(format!("the merged cells could not be read: {e}"));
+                        Vec::new()
+                    }
+                }
+            };
+            sheets.push(builder.finish(merged));
         }
-        // Merges are a reading aid, not data: a sheet whose merge list cannot be read is still
-        // read, with a note.
-        let merged = if !*may_have_merges.get_or_insert_with(|| may_have_merged_cells(path)) {
-            Vec::new()
-        } else {
-            match book.merge_cells_by_sheet_name(&name) {
-                Ok(dimensions) => merged_ranges(&dimensions),
-                Err(e) => {
-                    builder.note_whole_sheet(format!("the merged cells could not be read: {e}"));
-                    Vec::new()
+        Ok(workbook(path, format, &all, sheets))
+    })
+}
+
+/// How many cells the reading thread hands over at a time.
+const BATCH: usize = 4096;
+
+/// One streamed cell: 0-based row and column, and the value as [`convert`] gives it.
+type StreamedCell = (u32, u32, (Cell, Option<String>));
+
+/// Reads one sheet's cells into `builder`, on two cores: calamine parses the XML on a thread
+/// of its own and hands over converted cells in batches, while this thread files them into
+/// rows and checks the limits. A limit reached stops the parse (its batches are no longer
+/// taken); a panic in calamine becomes `Corrupt`, as it would on this thread.
+fn stream_xlsx_cells<RS: std::io::Read + std::io::Seek + Send>(
+    path: &Path,
+    mut cells: calamine::XlsxCellReader<'_, RS>,
+    shared: &mut SharedTexts,
+    builder: &mut SheetBuilder<'_>,
+) -> Result<(), IngestError> {
+    let (sender, batches) = std::sync::mpsc::sync_channel::<Vec<StreamedCell>>(4);
+    std::thread::scope(|scope| {
+        let parser = scope.spawn(move || -> Result<(), IngestError> {
+            let mut batch = Vec::with_capacity(BATCH);
+            while let Some(cell) = cells.next_cell().map_err(|e| xlsx_error(path, e))? {
+                let (row, column) = cell.get_position();
+                batch.push((row, column, shared.convert(cell.get_value())));
+                if batch.len() == BATCH {
+                    let full = std::mem::replace(&mut batch, Vec::with_capacity(BATCH));
+                    if sender.send(full).is_err() {
+                        // The builder stopped at a limit; its error is the one reported.
+                        return Ok(());
+                    }
                 }
             }
-        };
-        sheets.push(builder.finish(merged));
-    }
-    Ok(workbook(path, format, &all, sheets))
+            if !batch.is_empty() {
+                let _ = sender.send(batch);
+            }
+            Ok(())
+        });
+        let mut filed = Ok(());
+        'batches: for batch in batches {
+            for (row, column, converted) in batch {
+                if let Err(e) = builder.push_converted(row, column, converted) {
+                    filed = Err(e);
+                    break 'batches;
+                }
+            }
+        }
+        let parsed = parser
+            .join()
+            .unwrap_or_else(|payload| Err(gave_up(path, Format::Xlsx, payload.as_ref())));
+        filed.and(parsed)
+    })
 }
 
 /// Whether the XLSX at `path` may have merged cells: whether the bytes `mergeCell` appear in
@@ -756,6 +818,50 @@ mod tests {
         assert_eq!(shown, ["Q1", "Agree", "Disagree", "Agree", "Agree"]);
         assert!(Arc::ptr_eq(&texts[1], &texts[3]) && Arc::ptr_eq(&texts[1], &texts[4]));
         assert!(!Arc::ptr_eq(&texts[1], &texts[2]));
+    }
+
+    #[test]
+    fn a_limit_reached_mid_stream_stops_the_parse_and_names_the_cell() {
+        // 6,000 rows of two cells: the limit is crossed after the parsing thread has handed
+        // over more than one batch, and while it still has cells to give.
+        let mut book = rust_xlsxwriter::Workbook::new();
+        let sheet = book.add_worksheet();
+        for row in 0..6000u32 {
+            sheet.write_string(row, 0, "Agree").unwrap();
+            sheet.write_number(row, 1, f64::from(row)).unwrap();
+        }
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("long.xlsx");
+        book.save(&path).unwrap();
+        let limits = Limits {
+            max_rows: 5000,
+            ..Limits::default()
+        };
+        match read_xlsx(&path, Format::Xlsx, SheetSelection::First, &limits) {
+            Err(IngestError::LimitExceeded {
+                what,
+                found,
+                setting,
+                ..
+            }) => {
+                assert_eq!(setting, "max_rows");
+                assert_eq!(found, 5001);
+                assert!(what.contains("A5001"), "{what}");
+            }
+            other => panic!("expected the row limit, got {other:?}"),
+        }
+        // Under the limit every cell arrives, in order.
+        let read = read_xlsx(
+            &path,
+            Format::Xlsx,
+            SheetSelection::First,
+            &Limits::default(),
+        )
+        .unwrap();
+        let rows = &read.sheets[0].rows;
+        assert_eq!(rows.len(), 6000);
+        assert_eq!(rows[5999].number, 6000);
+        assert_eq!(rows[5999].cells[1], Cell::Number(5999.0));
     }
 
     #[test]

@@ -612,7 +612,8 @@ impl SourceReader<'_> {
             if done == SAMPLE_ROWS.min(kept.len()) && done > 0 {
                 let per_row = data.answers.len().div_ceil(done);
                 let wanted = data.answers.len() + (kept.len() - done) * (per_row + 1);
-                data.answers.reserve_exact(wanted.saturating_sub(data.answers.len()));
+                data.answers
+                    .reserve_exact(wanted.saturating_sub(data.answers.len()));
             }
             rows.push(
                 &self.source.name,
