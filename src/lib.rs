@@ -29,3 +29,13 @@ pub mod model;
 pub mod report;
 pub mod spec;
 pub mod summary;
+
+/// Frees `value` on a thread of its own. A national survey's sheet and answers are millions of
+/// small values that take a noticeable moment to free, and nothing waits for that: the report
+/// goes on being written (and the command exits once it has printed). Should no thread be had,
+/// the value is freed here.
+pub(crate) fn drop_later<T: Send + 'static>(value: T) {
+    let _ = std::thread::Builder::new()
+        .name("impactkit-free".to_string())
+        .spawn(move || drop(value));
+}

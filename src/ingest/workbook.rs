@@ -291,7 +291,7 @@ fn stream_xlsx_cells<RS: std::io::Read + std::io::Seek + Send>(
 ) -> Result<(), IngestError> {
     let (sender, batches) = std::sync::mpsc::sync_channel::<Vec<StreamedCell>>(4);
     std::thread::scope(|scope| {
-        let parser = scope.spawn(move || -> Result<(), IngestError> {
+        let parse = move || -> Result<(), IngestError> {
             let mut batch = Vec::with_capacity(BATCH);
             while let Some(cell) = cells.next_cell().map_err(|e| xlsx_error(path, e))? {
                 let (row, column) = cell.get_position();
@@ -308,7 +308,14 @@ fn stream_xlsx_cells<RS: std::io::Read + std::io::Seek + Send>(
                 let _ = sender.send(batch);
             }
             Ok(())
-        });
+        };
+        let parser = std::thread::Builder::new()
+            .name("impactkit-parse".to_string())
+            .spawn_scoped(scope, parse)
+            .map_err(|source| IngestError::Io {
+                path: path.to_path_buf(),
+                source,
+            })?;
         let mut filed = Ok(());
         'batches: for batch in batches {
             for (row, column, converted) in batch {

@@ -256,6 +256,7 @@ impl SourceReader<'_> {
                 return None;
             }
         }
+        crate::drop_later((table, workbook));
         Some(data)
     }
 

@@ -414,10 +414,12 @@ pub fn write_report_with_progress(
     }
 
     let files = move_into_place(&dir, &final_dir, &OUTPUTS, files)?;
+    let warnings = checked.diagnostics.clone();
+    crate::drop_later(checked);
     Ok(ReportOutput {
         dir: final_dir,
         files,
-        warnings: checked.diagnostics.clone(),
+        warnings,
         published,
     })
 }
