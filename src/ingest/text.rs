@@ -384,6 +384,36 @@ fn delimiter_name(delimiter: u8) -> String {
     }
 }
 
+/// The texts one column repeats (scale levels, options), each held once however many cells
+/// hold it, as a workbook's shared strings are. A column that has shown [`ColumnTexts::MOST`]
+/// distinct texts is free text, and its cells are no longer looked up.
+#[derive(Default)]
+struct ColumnTexts {
+    seen: rustc_hash::FxHashSet<std::sync::Arc<str>>,
+    free: bool,
+}
+
+impl ColumnTexts {
+    const MOST: usize = 256;
+
+    fn share(&mut self, field: &str) -> std::sync::Arc<str> {
+        if self.free {
+            return std::sync::Arc::from(field);
+        }
+        if let Some(text) = self.seen.get(field) {
+            return text.clone();
+        }
+        let text: std::sync::Arc<str> = std::sync::Arc::from(field);
+        if self.seen.len() < Self::MOST {
+            self.seen.insert(text.clone());
+        } else {
+            self.free = true;
+            self.seen = Default::default();
+        }
+        text
+    }
+}
+
 /// Parses every record into a row of cells numbered by the line the record starts on.
 ///
 /// The csv crate skips completely empty lines (no characters at all), so they make no row;
@@ -407,6 +437,7 @@ fn parse_records(
     let mut ragged = RaggedRows::default();
     let mut last_record_start = None;
     let mut skip = skip_first_record;
+    let mut columns: Vec<ColumnTexts> = Vec::new();
 
     loop {
         match reader.read_record(&mut record) {
@@ -472,12 +503,15 @@ fn parse_records(
             Some(header) if header != fields => ragged.record(number, fields, header, notes),
             Some(_) => {}
         }
+        if columns.len() < fields {
+            columns.resize_with(fields, ColumnTexts::default);
+        }
         let mut row = Vec::with_capacity(fields);
-        row.extend(record.iter().map(|field| {
+        row.extend(record.iter().zip(&mut columns).map(|(field, texts)| {
             if field.is_empty() {
                 Cell::Empty
             } else {
-                Cell::Text(std::sync::Arc::from(field))
+                Cell::Text(texts.share(field))
             }
         }));
         rows.push(RawRow { number, cells: row });
@@ -760,6 +794,30 @@ mod tests {
 
     fn texts(row: &RawRow) -> Vec<String> {
         row.cells.iter().map(Cell::to_text).collect()
+    }
+
+    #[test]
+    fn a_column_repeating_texts_shares_them_and_free_text_is_kept_whole() {
+        // Column A repeats two levels; column B is 300 distinct texts, past what is looked up.
+        let mut csv = String::from("level,comment\n");
+        for i in 0..300 {
+            let level = if i % 3 == 0 { "Agree" } else { "Disagree" };
+            csv.push_str(&format!("{level},comment number {i}\n"));
+        }
+        let book = read("shared.csv", csv.as_bytes()).unwrap();
+        let rows = &sheet(&book).rows;
+        assert_eq!(rows.len(), 301);
+        let text = |row: usize, column: usize| match &rows[row].cells[column] {
+            Cell::Text(text) => text.clone(),
+            other => panic!("expected text, found {other:?}"),
+        };
+        assert!(std::sync::Arc::ptr_eq(&text(1, 0), &text(4, 0)));
+        assert!(std::sync::Arc::ptr_eq(&text(2, 0), &text(3, 0)));
+        assert_eq!(&*text(1, 0), "Agree");
+        assert_eq!(&*text(2, 0), "Disagree");
+        for i in 0..300 {
+            assert_eq!(&*text(i + 1, 1), format!("comment number {i}"));
+        }
     }
 
     fn sheet(workbook: &Workbook) -> &RawSheet {
