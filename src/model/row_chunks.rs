@@ -16,8 +16,9 @@ use std::sync::mpsc;
 /// More threads than this gain little on one sheet and each holds its own caches.
 const MOST_WORKERS: usize = 8;
 
-/// How many threads read rows: one per core the process may use, at most [`MOST_WORKERS`].
-pub(super) fn workers() -> usize {
+/// How many threads share out the work on one table (here its rows, in analysis its answers):
+/// one per core the process may use, at most [`MOST_WORKERS`].
+pub(crate) fn workers() -> usize {
     std::thread::available_parallelism()
         .map_or(1, std::num::NonZeroUsize::get)
         .min(MOST_WORKERS)
