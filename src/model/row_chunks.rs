@@ -29,7 +29,7 @@ pub(crate) fn workers() -> usize {
 ///
 /// Each worker starts with `start()` (its caches) and keeps it from one chunk to the next. With
 /// one worker, or a single chunk, everything runs on the calling thread.
-pub(super) fn in_row_order<S, T: Send>(
+pub(crate) fn in_row_order<S, T: Send>(
     len: usize,
     chunk_rows: usize,
     workers: usize,
