@@ -16,7 +16,7 @@ use std::sync::mpsc;
 /// More threads than this gain little on one sheet and each holds its own caches.
 const MOST_WORKERS: usize = 8;
 
-/// How many threads share out the work on one table (here its rows, in analysis its answers):
+/// How many threads share out the work on one table (its rows here, its questions in analysis):
 /// one per core the process may use, at most [`MOST_WORKERS`].
 pub(crate) fn workers() -> usize {
     std::thread::available_parallelism()
