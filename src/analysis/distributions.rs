@@ -9,9 +9,10 @@ use std::collections::BTreeMap;
 
 use statrs::statistics::{Data, Distribution, Max, Min, OrderStatistics};
 
-use super::answer_index::AnswerIndexes;
-use crate::model::{AnswerStatus, Evaluation};
-use crate::spec::{QuestionKind, Spec};
+use super::answer_index::{AnswerIndex, AnswerIndexes};
+use crate::model::row_chunks;
+use crate::model::{AnswerStatus, Evaluation, SourceData};
+use crate::spec::{Question, QuestionKind, Source, Spec};
 
 /// One answer option of one question.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
@@ -70,6 +71,25 @@ pub(crate) fn question_distributions_sharing<'a>(
     eval: &'a Evaluation,
     indexes: &AnswerIndexes<'a>,
 ) -> (Vec<DistributionRow>, Vec<NumericSummary>) {
+    // Questions are independent: a large survey's are shared out between threads.
+    let workers = |data: &SourceData| {
+        if data.answers.len() < ANSWERS_WORTH_SHARING {
+            1
+        } else {
+            row_chunks::workers()
+        }
+    };
+    question_distributions_on(spec, eval, indexes, workers)
+}
+
+/// [`question_distributions_sharing`], each source's questions counted on `workers(source)`
+/// threads, each thread with its own list of who answered; the results stay in spec order.
+fn question_distributions_on<'a>(
+    spec: &'a Spec,
+    eval: &'a Evaluation,
+    indexes: &AnswerIndexes<'a>,
+    workers: impl Fn(&SourceData) -> usize,
+) -> (Vec<DistributionRow>, Vec<NumericSummary>) {
     let mut rows = Vec::new();
     let mut numbers = Vec::new();
     for source in &spec.sources {
@@ -77,121 +97,180 @@ pub(crate) fn question_distributions_sharing<'a>(
             continue;
         };
         let index = indexes.of(data);
+        let index: &AnswerIndex = &index;
         let respondents = index.distinct_respondents().count() as u64;
-        let mut given = vec![false; data.respondents.len()];
-        for question in &source.questions {
-            let kind = question.effective_kind();
-            // Who answered, and each (respondent, value) given, counted once per respondent.
-            given.iter_mut().for_each(|g| *g = false);
-            let mut values: Vec<(usize, &str)> = Vec::new();
-            for (r, a) in index.answers(&question.name) {
-                let Some(r) = r else {
-                    continue;
-                };
-                if a.status() != AnswerStatus::Missing {
-                    given[r] = true;
-                    if let Some(v) = a.value() {
-                        values.push((r, v));
+        row_chunks::in_row_order(
+            source.questions.len(),
+            1,
+            workers(data),
+            || vec![false; data.respondents.len()],
+            |given, questions| {
+                (source.questions[questions].iter())
+                    .map(|question| {
+                        let answers = QuestionAnswers {
+                            spec,
+                            source,
+                            question,
+                            data,
+                            index,
+                            respondents,
+                        };
+                        answers.counts(given)
+                    })
+                    .collect::<Vec<_>>()
+            },
+            |done| {
+                for distribution in done {
+                    match distribution {
+                        QuestionCounts::Rows(out) => rows.extend(out),
+                        QuestionCounts::Numeric(summary) => numbers.push(summary),
                     }
                 }
-            }
-            values.sort_unstable();
-            values.dedup();
-            let answered = given.iter().filter(|g| **g).count() as u64;
-            let missing = respondents - answered;
-            if kind == QuestionKind::Number {
-                // In respondent-id order, then value order, as the figures were always summed.
-                values.sort_unstable_by(|a, b| {
-                    (data.respondents[a.0].id.as_str(), a.1)
-                        .cmp(&(data.respondents[b.0].id.as_str(), b.1))
-                });
-                let values: Vec<f64> = values
-                    .iter()
-                    .filter_map(|(_, v)| v.parse::<f64>().ok())
-                    .collect();
-                numbers.push(numeric_summary(
-                    &source.name,
-                    &question.name,
-                    values,
-                    missing,
-                ));
-                continue;
-            }
-            let listed: Vec<String> = match kind {
-                QuestionKind::Likert => question
-                    .scale
-                    .as_ref()
-                    .and_then(|s| spec.scales.get(s))
-                    .map(|s| s.levels.clone())
-                    .unwrap_or_default(),
-                QuestionKind::Choice | QuestionKind::Multi => question.options.clone(),
-                _ => Vec::new(),
-            };
-            let mut counts: BTreeMap<&str, u64> = BTreeMap::new();
-            // Most questions have a few distinct values: counted in a short list first. Free
-            // text is only counted as answered.
-            let mut few: Vec<(&str, u64)> = Vec::new();
-            let counted = if kind == QuestionKind::Text {
-                &[][..]
-            } else {
-                &values[..]
-            };
-            for &(_, v) in counted {
-                if let Some((_, n)) = few.iter_mut().find(|(w, _)| *w == v) {
-                    *n += 1;
-                } else if few.len() < 32 {
-                    few.push((v, 1));
-                } else {
-                    *counts.entry(v).or_default() += 1;
-                }
-            }
-            for (v, n) in few {
-                *counts.entry(v).or_default() += n;
-            }
-            let row =
-                |value: String, order: usize, count: u64, is_missing: bool, unlisted: bool| {
-                    DistributionRow {
-                        source: source.name.clone(),
-                        question: question.name.clone(),
-                        kind: kind.name(),
-                        value,
-                        order,
-                        count,
-                        answered,
-                        percent: (!is_missing && answered > 0)
-                            .then(|| 100.0 * count as f64 / answered as f64),
-                        missing: is_missing,
-                        multiple: kind == QuestionKind::Multi,
-                        unlisted,
-                    }
-                };
-            let mut out = Vec::new();
-            if kind == QuestionKind::Text {
-                out.push(row(ANSWERED.to_string(), 0, answered, false, false));
-            } else {
-                for (i, level) in listed.iter().enumerate() {
-                    let count = counts.remove(level.as_str()).unwrap_or(0);
-                    out.push(row(level.clone(), i, count, false, false));
-                }
-                // Values not listed: most common first, then alphabetically.
-                let mut others: Vec<(&str, u64)> = counts.into_iter().collect();
-                others.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(b.0)));
-                for (i, (value, count)) in others.into_iter().enumerate() {
-                    out.push(row(
-                        value.to_string(),
-                        listed.len() + i,
-                        count,
-                        false,
-                        !listed.is_empty(),
-                    ));
-                }
-            }
-            let order = out.len();
-            out.push(row(MISSING.to_string(), order, missing, true, false));
-            rows.extend(out);
-        }
+            },
+        );
     }
     (rows, numbers)
+}
+
+/// Below this many answers in a source its questions are counted on one thread.
+const ANSWERS_WORTH_SHARING: usize = 100_000;
+
+/// How one question was answered: rows of options, or a numeric summary.
+enum QuestionCounts {
+    Rows(Vec<DistributionRow>),
+    Numeric(NumericSummary),
+}
+
+/// One question of a survey source, with what counting its answers needs.
+struct QuestionAnswers<'a, 'd> {
+    spec: &'a Spec,
+    source: &'a Source,
+    question: &'a Question,
+    data: &'d SourceData,
+    index: &'a AnswerIndex<'d>,
+    /// Distinct respondents of the source.
+    respondents: u64,
+}
+
+impl QuestionAnswers<'_, '_> {
+    /// `given` is scratch: one flag per respondent, any values on entry.
+    fn counts(&self, given: &mut [bool]) -> QuestionCounts {
+        let QuestionAnswers {
+            spec,
+            source,
+            question,
+            data,
+            index,
+            respondents,
+        } = *self;
+        let kind = question.effective_kind();
+        // Who answered, and each (respondent, value) given, counted once per respondent.
+        given.iter_mut().for_each(|g| *g = false);
+        let mut values: Vec<(usize, &str)> = Vec::new();
+        for (r, a) in index.answers(&question.name) {
+            let Some(r) = r else {
+                continue;
+            };
+            if a.status() != AnswerStatus::Missing {
+                given[r] = true;
+                if let Some(v) = a.value() {
+                    values.push((r, v));
+                }
+            }
+        }
+        values.sort_unstable();
+        values.dedup();
+        let answered = given.iter().filter(|g| **g).count() as u64;
+        let missing = respondents - answered;
+        if kind == QuestionKind::Number {
+            // In respondent-id order, then value order, as the figures were always summed.
+            values.sort_unstable_by(|a, b| {
+                (data.respondents[a.0].id.as_str(), a.1)
+                    .cmp(&(data.respondents[b.0].id.as_str(), b.1))
+            });
+            let values: Vec<f64> = values
+                .iter()
+                .filter_map(|(_, v)| v.parse::<f64>().ok())
+                .collect();
+            return QuestionCounts::Numeric(numeric_summary(
+                &source.name,
+                &question.name,
+                values,
+                missing,
+            ));
+        }
+        let listed: Vec<String> = match kind {
+            QuestionKind::Likert => question
+                .scale
+                .as_ref()
+                .and_then(|s| spec.scales.get(s))
+                .map(|s| s.levels.clone())
+                .unwrap_or_default(),
+            QuestionKind::Choice | QuestionKind::Multi => question.options.clone(),
+            _ => Vec::new(),
+        };
+        let mut counts: BTreeMap<&str, u64> = BTreeMap::new();
+        // Most questions have a few distinct values: counted in a short list first. Free
+        // text is only counted as answered.
+        let mut few: Vec<(&str, u64)> = Vec::new();
+        let counted = if kind == QuestionKind::Text {
+            &[][..]
+        } else {
+            &values[..]
+        };
+        for &(_, v) in counted {
+            if let Some((_, n)) = few.iter_mut().find(|(w, _)| *w == v) {
+                *n += 1;
+            } else if few.len() < 32 {
+                few.push((v, 1));
+            } else {
+                *counts.entry(v).or_default() += 1;
+            }
+        }
+        for (v, n) in few {
+            *counts.entry(v).or_default() += n;
+        }
+        let row = |value: String, order: usize, count: u64, is_missing: bool, unlisted: bool| {
+            DistributionRow {
+                source: source.name.clone(),
+                question: question.name.clone(),
+                kind: kind.name(),
+                value,
+                order,
+                count,
+                answered,
+                percent: (!is_missing && answered > 0)
+                    .then(|| 100.0 * count as f64 / answered as f64),
+                missing: is_missing,
+                multiple: kind == QuestionKind::Multi,
+                unlisted,
+            }
+        };
+        let mut out = Vec::new();
+        if kind == QuestionKind::Text {
+            out.push(row(ANSWERED.to_string(), 0, answered, false, false));
+        } else {
+            for (i, level) in listed.iter().enumerate() {
+                let count = counts.remove(level.as_str()).unwrap_or(0);
+                out.push(row(level.clone(), i, count, false, false));
+            }
+            // Values not listed: most common first, then alphabetically.
+            let mut others: Vec<(&str, u64)> = counts.into_iter().collect();
+            others.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(b.0)));
+            for (i, (value, count)) in others.into_iter().enumerate() {
+                out.push(row(
+                    value.to_string(),
+                    listed.len() + i,
+                    count,
+                    false,
+                    !listed.is_empty(),
+                ));
+            }
+        }
+        let order = out.len();
+        out.push(row(MISSING.to_string(), order, missing, true, false));
+        QuestionCounts::Rows(out)
+    }
 }
 
 fn numeric_summary(source: &str, question: &str, values: Vec<f64>, missing: u64) -> NumericSummary {
@@ -233,6 +312,73 @@ mod tests {
             (s.n, s.missing, s.min, s.max),
             (12, 1, Some(0.0), Some(6.0))
         );
+    }
+
+    /// Questions counted on several threads come out as counted on one, in spec order.
+    #[test]
+    fn questions_counted_on_several_threads_match_one() {
+        let dir = tempfile::tempdir().unwrap();
+        let csv = "id,feel,reasons,age,why\n\
+                   1,Agree,a;b,30,fine\n\
+                   2,Agree,a,31,\n\
+                   3,Disagree,b,40,ok\n\
+                   4,Agreed,c,,good\n\
+                   5,,a;c,22,fine\n";
+        std::fs::write(dir.path().join("s.csv"), csv).unwrap();
+        let spec_path = dir.path().join("evaluation.toml");
+        std::fs::write(
+            &spec_path,
+            r#"title = "t"
+[scales.ag]
+levels = ["Disagree", "Agree"]
+positive = ["Agree"]
+[[sources]]
+name = "s"
+group = "g"
+file = "s.csv"
+id = "id"
+questions = [
+  { name = "feel", column = "feel", scale = "ag" },
+  { name = "reasons", column = "reasons", multi = ";", options = ["a", "b"] },
+  { name = "age", column = "age", kind = "number" },
+  { name = "why", column = "why", kind = "text" },
+  { name = "age again", column = "age", kind = "number" },
+]
+[[benefits]]
+name = "b"
+label = "B"
+evidence = [ { source = "s", question = "feel", answer = "positive" } ]
+"#,
+        )
+        .unwrap();
+        let loaded = crate::spec::load(&spec_path).unwrap();
+        let eval = crate::model::load_evaluation(&loaded);
+        let spec = &loaded.spec;
+        let one = question_distributions_on(spec, &eval, &AnswerIndexes::default(), |_| 1);
+        let (rows, numbers) = &one;
+        let questions: Vec<&str> = rows.iter().map(|r| r.question.as_str()).collect();
+        assert_eq!(
+            questions,
+            [
+                "feel", "feel", "feel", "feel", "reasons", "reasons", "reasons", "reasons", "why",
+                "why"
+            ]
+        );
+        // "a" is chosen by respondents 1, 2 and 5 of the 5 who answered.
+        assert_eq!(
+            (rows[4].value.as_str(), rows[4].count, rows[4].answered),
+            ("a", 3, 5)
+        );
+        assert_eq!(numbers.len(), 2);
+        assert_eq!(
+            (numbers[0].n, numbers[0].missing, numbers[0].mean),
+            (4, 1, Some(30.75))
+        );
+        for workers in [2, 3, 8] {
+            let shared =
+                question_distributions_on(spec, &eval, &AnswerIndexes::default(), |_| workers);
+            assert_eq!(shared, one, "{workers} threads");
+        }
     }
 
     #[test]

@@ -4,6 +4,7 @@ use std::collections::BTreeMap;
 use std::path::Path;
 use std::sync::Arc;
 
+use super::row_chunks;
 use super::{
     Answer, AnswerReading, AnswerStatus, CellPlace, Change, CodedExcerpt, Evaluation, LedgerEntry,
     Outcome, Respondent, SourceData,
@@ -24,6 +25,17 @@ use crate::spec_path;
 /// Reads every source of `loaded`. A source whose file cannot be read is reported and left out;
 /// the others are still read, so that every problem is listed at once.
 pub fn load_evaluation(loaded: &LoadedSpec) -> Evaluation {
+    load_in_chunks(loaded, CHUNK_ROWS, row_chunks::workers())
+}
+
+/// Survey rows are read in chunks of this many on [`row_chunks::workers`] threads: enough
+/// rows for a chunk to outweigh handing it over, few enough that the chunks waiting to be
+/// merged stay small next to the survey.
+const CHUNK_ROWS: usize = 256;
+
+/// [`load_evaluation`] with the survey rows read `chunk_rows` at a time on `workers` threads;
+/// what is read does not depend on either.
+fn load_in_chunks(loaded: &LoadedSpec, chunk_rows: usize, workers: usize) -> Evaluation {
     let mut diagnostics = Vec::new();
     let mut sources = Vec::new();
     let mut registers = Vec::new();
@@ -35,6 +47,8 @@ pub fn load_evaluation(loaded: &LoadedSpec) -> Evaluation {
             source,
             diagnostics: &mut diagnostics,
             registers: &mut registers,
+            chunk_rows,
+            workers,
         };
         if let Some(data) = reader.read() {
             sources.push(data);
@@ -54,6 +68,9 @@ pub(super) struct SourceReader<'a> {
     pub(super) source: &'a Source,
     pub(super) diagnostics: &'a mut Vec<Diagnostic>,
     registers: &'a mut Vec<super::registers::RegisterData>,
+    /// How survey rows are shared out between threads (see [`row_chunks::in_row_order`]).
+    chunk_rows: usize,
+    workers: usize,
 }
 
 /// The ledger and respondent bookkeeping of one sheet.
@@ -594,86 +611,45 @@ impl SourceReader<'_> {
         let candidates = self.identified(&mut rows, id, "respondent");
         let kept = self.dedupe(&mut rows, candidates);
         data.dates = response_dates(table, kept.iter().map(|(row, _)| *row));
-        let mut unknown: BTreeMap<(usize, String), (u64, String)> = BTreeMap::new();
-        let in_workbook = table.has_cells();
-        let names: Vec<Arc<str>> = questions
-            .iter()
-            .map(|(q, _, _)| Arc::from(q.name.as_str()))
-            .collect();
-        // Most answer columns repeat a few texts (scale levels, options): each distinct text is
-        // normalised once per question. Free text is nearly all distinct and is not kept.
-        let mut readings: Vec<Readings> = questions.iter().map(|_| Readings::default()).collect();
+        let survey = SurveyRows {
+            source: &self.source.name,
+            table,
+            questions: &questions,
+            attributes: &attributes,
+        };
         // One answer per cell, and one per option chosen in a multi-select cell: room is
         // made for one per cell, then, once a few rows show how many options are chosen, for
         // the rest at that rate. Growing the largest table of a national survey by doubling
         // would hold it twice over for a moment, and up to twice its size after.
         data.answers.reserve(kept.len() * questions.len());
         const SAMPLE_ROWS: usize = 1000;
-        for (done, (row, respondent)) in kept.iter().enumerate() {
-            if done == SAMPLE_ROWS.min(kept.len()) && done > 0 {
-                let per_row = data.answers.len().div_ceil(done);
-                let wanted = data.answers.len() + (kept.len() - done) * (per_row + 1);
-                data.answers
-                    .reserve_exact(wanted.saturating_sub(data.answers.len()));
-            }
-            rows.push(
-                &self.source.name,
-                row.number,
-                row.number,
-                Some(respondent.clone()),
-                Outcome::Used,
-                None,
-            );
-            data.respondents.push(Respondent {
-                id: respondent.clone(),
-                row: Some(row.number),
-                attributes: Self::attributes_of(table, row, &attributes),
-            });
-            let respondent_id: Arc<str> = Arc::from(respondent.as_str());
-            for (qi, (question, column, matcher)) in questions.iter().enumerate() {
-                let cell = table.cell(row, column);
-                let place = CellPlace {
-                    row: row.number,
-                    column: column.index,
-                    in_workbook,
-                };
-                let fresh;
-                let reading = match cell {
-                    Cell::Text(text) if question.effective_kind() != QuestionKind::Text => readings
-                        [qi]
-                        .get_or_read(text, || CellReading::new(question, matcher.as_ref(), cell)),
-                    _ => {
-                        fresh = CellReading::new(question, matcher.as_ref(), cell);
-                        &fresh
-                    }
-                };
-                for (answer, rules) in &reading.answers {
-                    let value = answer.value.as_deref().unwrap_or_default();
-                    if answer.status == AnswerStatus::Unknown {
-                        let entry = unknown
-                            .entry((qi, value.to_string()))
-                            .or_insert_with(|| (0, place.to_string()));
-                        entry.0 += 1;
-                    }
-                    if !rules.is_empty() {
-                        data.changes.push(Change {
-                            respondent: respondent.clone(),
-                            column: column.name.clone(),
-                            cell: place.to_string(),
-                            from: answer.raw.to_string(),
-                            to: value.to_string(),
-                            rules: rules.clone(),
-                        });
-                    }
-                    data.answers.push(Answer::new(
-                        respondent_id.clone(),
-                        names[qi].clone(),
-                        place,
-                        answer.clone(),
-                    ));
+        let mut unknown: BTreeMap<(usize, String), (u64, String)> = BTreeMap::new();
+        let mut merged = 0;
+        row_chunks::in_row_order(
+            kept.len(),
+            self.chunk_rows,
+            self.workers,
+            || survey.caches(),
+            |caches, chunk| survey.read(caches, &kept[chunk]),
+            |mut chunk| {
+                rows.ledger.append(&mut chunk.ledger);
+                data.respondents.append(&mut chunk.respondents);
+                data.answers.append(&mut chunk.answers);
+                data.changes.append(&mut chunk.changes);
+                // Chunks come in row order: a value's first cell is in the first chunk that has it.
+                for (key, (count, first)) in chunk.unknown {
+                    unknown.entry(key).or_insert((0, first)).0 += count;
                 }
-            }
-        }
+                let sampled = merged < SAMPLE_ROWS;
+                merged += chunk.rows;
+                if sampled && merged >= SAMPLE_ROWS && merged < kept.len() {
+                    let per_row = data.answers.len().div_ceil(merged);
+                    let wanted = data.answers.len() + (kept.len() - merged) * (per_row + 1);
+                    data.answers
+                        .reserve_exact(wanted.saturating_sub(data.answers.len()));
+                }
+            },
+        );
         for ((qi, value), (count, first)) in unknown {
             let (question, column, matcher) = &questions[qi];
             let q_index = self
@@ -1087,6 +1063,126 @@ fn code_mark(cell: &Cell) -> Option<bool> {
 
 type ValueStatus = (Option<String>, AnswerStatus);
 
+/// What reading a survey's kept rows needs, shared by the threads that read them.
+struct SurveyRows<'a, 't> {
+    source: &'a str,
+    table: &'t Table,
+    questions: &'a [(&'a Question, &'t Column, Option<ScaleMatcher>)],
+    attributes: &'a [(String, &'t Column)],
+}
+
+/// One thread's own copies of what every answer repeats, so that threads do not take turns
+/// counting references to the same question names, nor reading the same texts.
+struct SurveyCaches<'t> {
+    names: Vec<Arc<str>>,
+    readings: Vec<Readings<'t>>,
+}
+
+/// What a run of consecutive kept rows read to, in row order.
+struct SurveyChunk {
+    rows: usize,
+    ledger: Vec<LedgerEntry>,
+    respondents: Vec<Respondent>,
+    answers: Vec<Answer>,
+    changes: Vec<Change>,
+    /// Values not on the question's scale or options, by question index: how many cells, and
+    /// the first of them.
+    unknown: BTreeMap<(usize, String), (u64, String)>,
+}
+
+impl<'t> SurveyRows<'_, 't> {
+    fn caches(&self) -> SurveyCaches<'t> {
+        SurveyCaches {
+            names: (self.questions.iter())
+                .map(|(q, _, _)| Arc::from(q.name.as_str()))
+                .collect(),
+            // Most answer columns repeat a few texts (scale levels, options): each distinct
+            // text is normalised once per question. Free text is nearly all distinct and is
+            // not kept.
+            readings: self.questions.iter().map(|_| Readings::default()).collect(),
+        }
+    }
+
+    /// Reads `kept` rows: one answer per cell, and one per option chosen in a multi-select.
+    fn read(&self, caches: &mut SurveyCaches<'t>, kept: &[(&'t RawRow, String)]) -> SurveyChunk {
+        let table = self.table;
+        let in_workbook = table.has_cells();
+        let mut rows = SheetRows {
+            table,
+            ledger: Vec::with_capacity(kept.len()),
+        };
+        let mut chunk = SurveyChunk {
+            rows: kept.len(),
+            ledger: Vec::new(),
+            respondents: Vec::with_capacity(kept.len()),
+            answers: Vec::with_capacity(kept.len() * self.questions.len()),
+            changes: Vec::new(),
+            unknown: BTreeMap::new(),
+        };
+        for (row, respondent) in kept {
+            rows.push(
+                self.source,
+                row.number,
+                row.number,
+                Some(respondent.clone()),
+                Outcome::Used,
+                None,
+            );
+            chunk.respondents.push(Respondent {
+                id: respondent.clone(),
+                row: Some(row.number),
+                attributes: SourceReader::attributes_of(table, row, self.attributes),
+            });
+            let respondent_id: Arc<str> = Arc::from(respondent.as_str());
+            for (qi, (question, column, matcher)) in self.questions.iter().enumerate() {
+                let cell = table.cell(row, column);
+                let place = CellPlace {
+                    row: row.number,
+                    column: column.index,
+                    in_workbook,
+                };
+                let fresh;
+                let reading = match cell {
+                    Cell::Text(text) if question.effective_kind() != QuestionKind::Text => caches
+                        .readings[qi]
+                        .get_or_read(text, || CellReading::new(question, matcher.as_ref(), cell)),
+                    _ => {
+                        fresh = CellReading::new(question, matcher.as_ref(), cell);
+                        &fresh
+                    }
+                };
+                for (answer, rules) in &reading.answers {
+                    let value = answer.value.as_deref().unwrap_or_default();
+                    if answer.status == AnswerStatus::Unknown {
+                        let entry = (chunk.unknown)
+                            .entry((qi, value.to_string()))
+                            .or_insert_with(|| (0, place.to_string()));
+                        entry.0 += 1;
+                    }
+                    if !rules.is_empty() {
+                        chunk.changes.push(Change {
+                            respondent: respondent.clone(),
+                            column: column.name.clone(),
+                            cell: place.to_string(),
+                            from: answer.raw.to_string(),
+                            to: value.to_string(),
+                            rules: rules.clone(),
+                        });
+                    }
+                    chunk.answers.push(Answer::new(
+                        respondent_id.clone(),
+                        caches.names[qi].clone(),
+                        place,
+                        answer.clone(),
+                    ));
+                }
+            }
+        }
+        chunk.ledger = rows.ledger;
+        chunk
+    }
+}
+
 /// What one answer cell's text means for one question: its answers (one per option chosen,
 /// for a multi-select question), each with the normalisation rules that changed it.
 #[derive(Clone)]
@@ -1321,6 +1417,86 @@ fn response_dates<'r>(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Rows read in chunks on several threads, merged back: answers, changes, ledger and the
+    /// unknown-value warnings (their counts and first cells) come out as read in one go.
+    #[test]
+    fn survey_read_in_chunks_matches_reading_in_one_go() {
+        let dir = tempfile::tempdir().unwrap();
+        // Chunks of three rows: lines 2-4, 5-7, 8-10, 11. "Agreed" and "c" first appear in the
+        // second chunk and again in the third; "x" only in the first, "y" only in the third.
+        let csv = "id,feel,reasons,age\n\
+                   1,Agree,a;b,30\n\
+                   2,agree ,a,31\n\
+                   3,Disagree,b,x\n\
+                   4,Agree,a,32\n\
+                   5,Agreed,c,33\n\
+                   6,Disagree,a;b,34\n\
+                   7,Agreed,b,35\n\
+                   8,Agree,c,y\n\
+                   9,Agreed,a,36\n\
+                   10,Disagree,b,37\n";
+        std::fs::write(dir.path().join("s.csv"), csv).unwrap();
+        let spec_path = dir.path().join("evaluation.toml");
+        std::fs::write(
+            &spec_path,
+            r#"title = "t"
+[scales.ag]
+levels = ["Disagree", "Agree"]
+positive = ["Agree"]
+[[sources]]
+name = "s"
+group = "g"
+file = "s.csv"
+id = "id"
+questions = [
+  { name = "feel", column = "feel", scale = "ag" },
+  { name = "reasons", column = "reasons", multi = ";", options = ["a", "b"] },
+  { name = "age", column = "age", kind = "number" },
+]
+[[benefits]]
+name = "b"
+label = "B"
+evidence = [ { source = "s", question = "feel", answer = "positive" } ]
+"#,
+        )
+        .unwrap();
+        let loaded = crate::spec::load(&spec_path).unwrap();
+        assert!(!loaded.has_errors(), "{:#?}", loaded.diagnostics);
+
+        let whole = load_in_chunks(&loaded, usize::MAX, 1);
+        let chunked = load_in_chunks(&loaded, 3, 2);
+        assert_eq!(chunked, whole);
+        let many_workers = load_in_chunks(&loaded, 1, 4);
+        assert_eq!(many_workers, whole);
+
+        let data = &whole.sources[0];
+        let ids: Vec<&str> = data.respondents.iter().map(|r| r.id.as_str()).collect();
+        assert_eq!(ids, ["1", "2", "3", "4", "5", "6", "7", "8", "9", "10"]);
+        // Three answers a row, and one more for each of the two rows that chose "a;b".
+        assert_eq!(data.answers.len(), 32);
+        let rows: Vec<u32> = data.answers.iter().map(|a| a.cell.row).collect();
+        assert!(rows.is_sorted(), "answers in row order: {rows:?}");
+        let used: Vec<u32> = (data.ledger.iter())
+            .filter(|e| e.outcome == Outcome::Used)
+            .map(|e| e.row)
+            .collect();
+        assert_eq!(used, (2..=11).collect::<Vec<u32>>());
+        let messages: Vec<&str> = whole
+            .diagnostics
+            .iter()
+            .map(|d| d.message.as_str())
+            .collect();
+        assert_eq!(
+            messages,
+            [
+                "\"Agreed\" in column \"feel\" is not a level of scale \"ag\" (3 cells, first at line 6, column B)",
+                "\"c\" in column \"reasons\" is not one of the listed options (2 cells, first at line 6, column C); it is kept as written",
+                "\"x\" in column \"age\" is not a number (1 cell, first at line 4, column D); it is left out",
+                "\"y\" in column \"age\" is not a number (1 cell, first at line 9, column D); it is left out",
+            ]
+        );
+    }
 
     #[test]
     fn multi_select_splits_on_the_separator() {

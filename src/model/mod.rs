@@ -11,6 +11,7 @@ mod build;
 pub mod frames;
 pub mod ledger;
 pub mod registers;
+pub(crate) mod row_chunks;
 pub mod validate;
 
 use std::collections::BTreeMap;
