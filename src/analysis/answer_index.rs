@@ -72,16 +72,19 @@ impl<'d> AnswerIndex<'d> {
         let mut last = 0;
         for a in &data.answers {
             let r: &str = &a.respondent;
+            // The answers of one row share their respondent's and question's texts, so the
+            // addresses nearly always answer; the texts are compared only when they differ.
             let position = match last_respondent {
-                Some((id, position)) if id == r => position,
+                Some((id, position)) if std::ptr::eq(id, r) || id == r => position,
                 _ => respondent.get(r).copied().unwrap_or(usize::MAX),
             };
             last_respondent = Some((r, position));
             let q: &str = &a.question;
             let next = if last + 1 == names.len() { 0 } else { last + 1 };
-            let s = if names.get(next) == Some(&q) {
+            let same = |i: usize| names.get(i).is_some_and(|n| std::ptr::eq(*n, q) || *n == q);
+            let s = if same(next) {
                 next
-            } else if names.get(last) == Some(&q) {
+            } else if same(last) {
                 last
             } else {
                 *slot.entry(q).or_insert_with(|| {
