@@ -324,34 +324,17 @@ mod tests {
                    3,Disagree,b,40,ok\n\
                    4,Agreed,c,,good\n\
                    5,,a;c,22,fine\n";
-        std::fs::write(dir.path().join("s.csv"), csv).unwrap();
-        let spec_path = dir.path().join("evaluation.toml");
-        std::fs::write(
-            &spec_path,
-            r#"title = "t"
-[scales.ag]
-levels = ["Disagree", "Agree"]
-positive = ["Agree"]
-[[sources]]
-name = "s"
-group = "g"
-file = "s.csv"
-id = "id"
-questions = [
-  { name = "feel", column = "feel", scale = "ag" },
-  { name = "reasons", column = "reasons", multi = ";", options = ["a", "b"] },
-  { name = "age", column = "age", kind = "number" },
-  { name = "why", column = "why", kind = "text" },
-  { name = "age again", column = "age", kind = "number" },
-]
-[[benefits]]
-name = "b"
-label = "B"
-evidence = [ { source = "s", question = "feel", answer = "positive" } ]
-"#,
-        )
-        .unwrap();
-        let loaded = crate::spec::load(&spec_path).unwrap();
+        let loaded = crate::model::test_support::survey_spec(
+            dir.path(),
+            csv,
+            &[
+                r#"{ name = "feel", column = "feel", scale = "ag" }"#,
+                r#"{ name = "reasons", column = "reasons", multi = ";", options = ["a", "b"] }"#,
+                r#"{ name = "age", column = "age", kind = "number" }"#,
+                r#"{ name = "why", column = "why", kind = "text" }"#,
+                r#"{ name = "age again", column = "age", kind = "number" }"#,
+            ],
+        );
         let eval = crate::model::load_evaluation(&loaded);
         let spec = &loaded.spec;
         let one = question_distributions_on(spec, &eval, &AnswerIndexes::default(), |_| 1);

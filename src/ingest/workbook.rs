@@ -793,6 +793,19 @@ mod tests {
         assert!(may_have_merged_cells(&dir.path().join("not.xlsx")));
     }
 
+    /// `book` saved as an XLSX and read once under each of `limits`.
+    fn saved_and_read(
+        book: &mut rust_xlsxwriter::Workbook,
+        limits: &[&Limits],
+    ) -> Vec<Result<Workbook, IngestError>> {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("book.xlsx");
+        book.save(&path).unwrap();
+        (limits.iter())
+            .map(|limits| read_xlsx(&path, Format::Xlsx, SheetSelection::First, limits))
+            .collect()
+    }
+
     #[test]
     fn cells_holding_one_shared_string_share_one_text() {
         let mut book = rust_xlsxwriter::Workbook::new();
@@ -803,16 +816,9 @@ mod tests {
         {
             sheet.write_string(row as u32, 0, *text).unwrap();
         }
-        let dir = tempfile::tempdir().unwrap();
-        let path = dir.path().join("shared.xlsx");
-        book.save(&path).unwrap();
-        let read = read_xlsx(
-            &path,
-            Format::Xlsx,
-            SheetSelection::First,
-            &Limits::default(),
-        )
-        .unwrap();
+        let read = saved_and_read(&mut book, &[&Limits::default()])
+            .remove(0)
+            .unwrap();
         let texts: Vec<Arc<str>> = read.sheets[0]
             .rows
             .iter()
@@ -837,14 +843,13 @@ mod tests {
             sheet.write_string(row, 0, "Agree").unwrap();
             sheet.write_number(row, 1, f64::from(row)).unwrap();
         }
-        let dir = tempfile::tempdir().unwrap();
-        let path = dir.path().join("long.xlsx");
-        book.save(&path).unwrap();
         let limits = Limits {
             max_rows: 5000,
             ..Limits::default()
         };
-        match read_xlsx(&path, Format::Xlsx, SheetSelection::First, &limits) {
+        let [limited, whole] =
+            <[_; 2]>::try_from(saved_and_read(&mut book, &[&limits, &Limits::default()])).unwrap();
+        match limited {
             Err(IngestError::LimitExceeded {
                 what,
                 found,
@@ -858,13 +863,7 @@ mod tests {
             other => panic!("expected the row limit, got {other:?}"),
         }
         // Under the limit every cell arrives, in order.
-        let read = read_xlsx(
-            &path,
-            Format::Xlsx,
-            SheetSelection::First,
-            &Limits::default(),
-        )
-        .unwrap();
+        let read = whole.unwrap();
         let rows = &read.sheets[0].rows;
         assert_eq!(rows.len(), 6000);
         assert_eq!(rows[5999].number, 6000);

@@ -1436,32 +1436,15 @@ mod tests {
                    8,Agree,c,y\n\
                    9,Agreed,a,36\n\
                    10,Disagree,b,37\n";
-        std::fs::write(dir.path().join("s.csv"), csv).unwrap();
-        let spec_path = dir.path().join("evaluation.toml");
-        std::fs::write(
-            &spec_path,
-            r#"title = "t"
-[scales.ag]
-levels = ["Disagree", "Agree"]
-positive = ["Agree"]
-[[sources]]
-name = "s"
-group = "g"
-file = "s.csv"
-id = "id"
-questions = [
-  { name = "feel", column = "feel", scale = "ag" },
-  { name = "reasons", column = "reasons", multi = ";", options = ["a", "b"] },
-  { name = "age", column = "age", kind = "number" },
-]
-[[benefits]]
-name = "b"
-label = "B"
-evidence = [ { source = "s", question = "feel", answer = "positive" } ]
-"#,
-        )
-        .unwrap();
-        let loaded = crate::spec::load(&spec_path).unwrap();
+        let loaded = crate::model::test_support::survey_spec(
+            dir.path(),
+            csv,
+            &[
+                r#"{ name = "feel", column = "feel", scale = "ag" }"#,
+                r#"{ name = "reasons", column = "reasons", multi = ";", options = ["a", "b"] }"#,
+                r#"{ name = "age", column = "age", kind = "number" }"#,
+            ],
+        );
         assert!(!loaded.has_errors(), "{:#?}", loaded.diagnostics);
 
         let whole = load_in_chunks(&loaded, usize::MAX, 1);

@@ -250,3 +250,41 @@ impl Evaluation {
         self.sources.iter().find(|s| s.name == name)
     }
 }
+
+/// Small surveys written out for unit tests.
+#[cfg(test)]
+pub(crate) mod test_support {
+    use std::path::Path;
+
+    use crate::spec::LoadedSpec;
+
+    /// Writes `s.csv` and a spec reading it into `dir` and loads the spec: one source "s"
+    /// (id column `id`) with `questions` (TOML inline tables, one per line), an agreement
+    /// scale "ag" (Disagree, Agree) and one benefit on question "feel".
+    pub(crate) fn survey_spec(dir: &Path, csv: &str, questions: &[&str]) -> LoadedSpec {
+        std::fs::write(dir.join("s.csv"), csv).unwrap();
+        let spec_path = dir.join("evaluation.toml");
+        let spec = format!(
+            r#"title = "t"
+[scales.ag]
+levels = ["Disagree", "Agree"]
+positive = ["Agree"]
+[[sources]]
+name = "s"
+group = "g"
+file = "s.csv"
+id = "id"
+questions = [
+{}
+]
+[[benefits]]
+name = "b"
+label = "B"
+evidence = [ {{ source = "s", question = "feel", answer = "positive" }} ]
+"#,
+            questions.join(",\n")
+        );
+        std::fs::write(&spec_path, spec).unwrap();
+        crate::spec::load(&spec_path).unwrap()
+    }
+}
