@@ -437,6 +437,37 @@ fn limits_stop_a_sheet_at_the_cell_that_crosses_them() {
     }
 }
 
+/// A sheet whose XML breaks after the rows that cross a limit: the limit is what the person is
+/// told, as it was before the sheet was parsed on a thread of its own (the broken cell and the
+/// rows before it arrive in one batch).
+#[test]
+fn a_limit_crossed_before_a_damaged_cell_is_the_error_reported() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("damaged.xlsx");
+    let mut rows: String = (1..=20)
+        .map(|r| format!(r#"<row r="{r}"><c r="A{r}"><v>{r}</v></c></row>"#))
+        .collect();
+    // A shared string in a workbook that has none.
+    rows.push_str(r#"<row r="21"><c r="A21" t="s"><v>7</v></c></row>"#);
+    XlsxParts::new(&rows).write(&path);
+    let damaged = read_all(&path);
+    assert!(
+        matches!(damaged, Err(IngestError::Corrupt { .. })),
+        "without a limit the damage is reported: {damaged:?}"
+    );
+    let limits = Limits {
+        max_rows: 10,
+        ..Limits::default()
+    };
+    match read_workbook(&path, SheetSelection::All, &limits) {
+        Err(IngestError::LimitExceeded { what, setting, .. }) => {
+            assert_eq!(setting, "max_rows");
+            assert!(what.contains("A11"), "{what}");
+        }
+        other => panic!("expected the row limit, got {other:?}"),
+    }
+}
+
 // ---- ODS -----------------------------------------------------------------------------------
 
 fn write_ods(path: &Path, table_body: &str) {

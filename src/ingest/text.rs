@@ -389,7 +389,9 @@ fn delimiter_name(delimiter: u8) -> String {
 /// distinct texts is free text, and its cells are no longer looked up.
 #[derive(Default)]
 struct ColumnTexts {
-    seen: rustc_hash::FxHashSet<std::sync::Arc<str>>,
+    /// Keyed by cell text, which a file chooses: std's seeded hash, so that crafted texts
+    /// cannot be made to collide.
+    seen: std::collections::HashSet<std::sync::Arc<str>>,
     free: bool,
 }
 

@@ -18,6 +18,7 @@ use std::fs::File;
 use std::io::BufReader;
 use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::path::Path;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 
 use calamine::{
@@ -235,41 +236,58 @@ fn read_xlsx(
     let mut book: Xlsx<_> = Xlsx::new(open(path)?).map_err(|e| xlsx_error(path, e))?;
     let all = sheet_list(&book);
     let chosen = choose_sheets(path, &all, selection)?;
+    let stop = AtomicBool::new(false);
     std::thread::scope(|scope| {
         // The scan for merged cells inflates the workbook a second time; it runs on another
-        // core while calamine reads the cells.
-        let mut scan = Some(scope.spawn(|| may_have_merged_cells(path)));
-        let mut may_have_merges = None;
-        let mut shared = SharedTexts::default();
-        let mut sheets = Vec::new();
-        for name in chosen {
-            let mut builder = SheetBuilder::new(path, &name, limits);
-            match book.worksheet_cells_reader(&name) {
-                Ok(cells) => stream_xlsx_cells(path, cells, &mut shared, &mut builder)?,
-                Err(XlsxError::NotAWorksheet(kind)) => builder.note_whole_sheet(format!(
-                    "sheet \"{name}\" is a {kind}, not a worksheet; it has no cells to read"
-                )),
-                Err(e) => return Err(xlsx_error(path, e)),
-            }
-            // Merges are a reading aid, not data: a sheet whose merge list cannot be read is
-            // still read, with a note. A scan that failed answers yes, as it does itself.
-            let may_have = *may_have_merges
-                .get_or_insert_with(|| scan.take().is_none_or(|scan| scan.join().unwrap_or(true)));
-            let merged = if !may_have {
-                Vec::new()
-            } else {
-                match book.merge_cells_by_sheet_name(&name) {
-                    Ok(dimensions) => merged_ranges(&dimensions),
-                    Err(e) => {
-                        builder
-                            .note_whole_sheet(format!("the merged cells could not be read: {e}"));
-                        Vec::new()
-                    }
+        // core while calamine reads the cells (or here, later, if no thread can be had).
+        let mut scan = std::thread::Builder::new()
+            .name("impactkit-merges".to_string())
+            .spawn_scoped(scope, || may_have_merged_cells(path, &stop))
+            .ok();
+        let read = (|| {
+            let mut may_have_merges = None;
+            let mut shared = SharedTexts::default();
+            let mut sheets = Vec::new();
+            for name in chosen {
+                let mut builder = SheetBuilder::new(path, &name, limits);
+                match book.worksheet_cells_reader(&name) {
+                    Ok(cells) => stream_xlsx_cells(path, cells, &mut shared, &mut builder)?,
+                    Err(XlsxError::NotAWorksheet(kind)) => builder.note_whole_sheet(format!(
+                        "sheet \"{name}\" is a {kind}, not a worksheet; it has no cells to read"
+                    )),
+                    Err(e) => return Err(xlsx_error(path, e)),
                 }
-            };
-            sheets.push(builder.finish(merged));
+                // Merges are a reading aid, not data: a sheet whose merge list cannot be read
+                // is still read, with a note. A scan that failed answers yes, as it does
+                // itself.
+                let may_have = *may_have_merges.get_or_insert_with(|| match scan.take() {
+                    Some(scan) => scan.join().unwrap_or(true),
+                    None => may_have_merged_cells(path, &stop),
+                });
+                let merged = if !may_have {
+                    Vec::new()
+                } else {
+                    match book.merge_cells_by_sheet_name(&name) {
+                        Ok(dimensions) => merged_ranges(&dimensions),
+                        Err(e) => {
+                            builder.note_whole_sheet(format!(
+                                "the merged cells could not be read: {e}"
+                            ));
+                            Vec::new()
+                        }
+                    }
+                };
+                sheets.push(builder.finish(merged));
+            }
+            Ok(workbook(path, format, &all, sheets))
+        })();
+        // A read that stopped early (a limit, a damaged sheet) does not wait for the scan to
+        // inflate the rest of the file, and a scan that panicked does not hide its error.
+        stop.store(true, Ordering::Relaxed);
+        if let Some(scan) = scan {
+            let _ = scan.join();
         }
-        Ok(workbook(path, format, &all, sheets))
+        read
     })
 }
 
@@ -282,7 +300,10 @@ type StreamedCell = (u32, u32, (Cell, Option<String>));
 /// Reads one sheet's cells into `builder`, on two cores: calamine parses the XML on a thread
 /// of its own and hands over converted cells in batches, while this thread files them into
 /// rows and checks the limits. A limit reached stops the parse (its batches are no longer
-/// taken); a panic in calamine becomes `Corrupt`, as it would on this thread.
+/// taken); a panic in calamine becomes `Corrupt`, as it would on this thread. A parse error
+/// comes after every cell before it has been filed, so a limit those cells cross is the
+/// error reported, as it would be read on one thread. Should no thread be had, the sheet is
+/// read here.
 fn stream_xlsx_cells<RS: std::io::Read + std::io::Seek + Send>(
     path: &Path,
     mut cells: calamine::XlsxCellReader<'_, RS>,
@@ -290,10 +311,19 @@ fn stream_xlsx_cells<RS: std::io::Read + std::io::Seek + Send>(
     builder: &mut SheetBuilder<'_>,
 ) -> Result<(), IngestError> {
     let (sender, batches) = std::sync::mpsc::sync_channel::<Vec<StreamedCell>>(4);
-    std::thread::scope(|scope| {
+    let streamed = std::thread::scope(|scope| {
+        let (cells, shared) = (&mut cells, &mut *shared);
         let parse = move || -> Result<(), IngestError> {
             let mut batch = Vec::with_capacity(BATCH);
-            while let Some(cell) = cells.next_cell().map_err(|e| xlsx_error(path, e))? {
+            loop {
+                let cell = match cells.next_cell() {
+                    Ok(Some(cell)) => cell,
+                    Ok(None) => break,
+                    Err(e) => {
+                        let _ = sender.send(batch);
+                        return Err(xlsx_error(path, e));
+                    }
+                };
                 let (row, column) = cell.get_position();
                 batch.push((row, column, shared.convert(cell.get_value())));
                 if batch.len() == BATCH {
@@ -312,10 +342,7 @@ fn stream_xlsx_cells<RS: std::io::Read + std::io::Seek + Send>(
         let parser = std::thread::Builder::new()
             .name("impactkit-parse".to_string())
             .spawn_scoped(scope, parse)
-            .map_err(|source| IngestError::Io {
-                path: path.to_path_buf(),
-                source,
-            })?;
+            .ok()?;
         let mut filed = Ok(());
         'batches: for batch in batches {
             for (row, column, converted) in batch {
@@ -328,8 +355,16 @@ fn stream_xlsx_cells<RS: std::io::Read + std::io::Seek + Send>(
         let parsed = parser
             .join()
             .unwrap_or_else(|payload| Err(gave_up(path, Format::Xlsx, payload.as_ref())));
-        filed.and(parsed)
-    })
+        Some(filed.and(parsed))
+    });
+    if let Some(streamed) = streamed {
+        return streamed;
+    }
+    while let Some(cell) = cells.next_cell().map_err(|e| xlsx_error(path, e))? {
+        let (row, column) = cell.get_position();
+        builder.push_converted(row, column, shared.convert(cell.get_value()))?;
+    }
+    Ok(())
 }
 
 /// Whether the XLSX at `path` may have merged cells: whether the bytes `mergeCell` appear in
@@ -338,7 +373,9 @@ fn stream_xlsx_cells<RS: std::io::Read + std::io::Seek + Send>(
 /// more than a fast scan of the inflated bytes; exports without merges, most large ones,
 /// skip it. Anything unexpected (a part that cannot be read, one in UTF-16) answers yes, and
 /// calamine reads the merges as before.
-fn may_have_merged_cells(path: &Path) -> bool {
+///
+/// `stop` set makes it answer yes at once: the read it would serve has ended.
+fn may_have_merged_cells(path: &Path, stop: &AtomicBool) -> bool {
     use std::io::Read;
     let Some(mut zip) = open(path)
         .ok()
@@ -356,6 +393,9 @@ fn may_have_merged_cells(path: &Path) -> bool {
         };
         let (mut held, mut start_checked) = (0, false);
         loop {
+            if stop.load(Ordering::Relaxed) {
+                return true;
+            }
             let read = match part.read(&mut buffer[held..]) {
                 Ok(0) => break,
                 Ok(read) => read,
@@ -786,11 +826,14 @@ mod tests {
         );
         std::fs::write(&with, workbook_bytes(true)).unwrap();
         std::fs::write(&without, workbook_bytes(false)).unwrap();
-        assert!(may_have_merged_cells(&with));
-        assert!(!may_have_merged_cells(&without));
+        let going = AtomicBool::new(false);
+        assert!(may_have_merged_cells(&with, &going));
+        assert!(!may_have_merged_cells(&without, &going));
+        // Once the read it serves has ended, the scan stops and answers yes.
+        assert!(may_have_merged_cells(&without, &AtomicBool::new(true)));
         // Not a zip at all: calamine is left to say what is wrong.
         std::fs::write(dir.path().join("not.xlsx"), b"plain text").unwrap();
-        assert!(may_have_merged_cells(&dir.path().join("not.xlsx")));
+        assert!(may_have_merged_cells(&dir.path().join("not.xlsx"), &going));
     }
 
     /// `book` saved as an XLSX and read once under each of `limits`.

@@ -644,7 +644,9 @@ impl SourceReader<'_> {
                 merged += chunk.rows;
                 if sampled && merged >= SAMPLE_ROWS && merged < kept.len() {
                     let per_row = data.answers.len().div_ceil(merged);
-                    let wanted = data.answers.len() + (kept.len() - merged) * (per_row + 1);
+                    // Rounded up already: no more room than the rate asks, and none taken
+                    // when the first reservation suffices.
+                    let wanted = data.answers.len() + (kept.len() - merged) * per_row;
                     data.answers
                         .reserve_exact(wanted.saturating_sub(data.answers.len()));
                 }
@@ -1196,7 +1198,9 @@ struct CellReading {
 #[derive(Default)]
 struct Readings<'t> {
     few: Vec<(&'t str, CellReading)>,
-    many: rustc_hash::FxHashMap<&'t str, CellReading>,
+    /// Keyed by cell text, which a file chooses: std's seeded hash, so that crafted texts
+    /// cannot be made to collide.
+    many: std::collections::HashMap<&'t str, CellReading>,
 }
 
 impl<'t> Readings<'t> {

@@ -4,7 +4,8 @@
 //! the ledger; each row's reading depends only on that row. The rows are cut into short
 //! consecutive chunks that a few worker threads take in turn, and each chunk's result is handed
 //! to the caller in row order as soon as it and every earlier chunk are done. Short chunks keep
-//! the results waiting to be merged small, so the merged tables are never held twice over.
+//! the results waiting to be merged small while the workers keep pace with each other; a chunk
+//! that is slow to read holds back the merge of every later one, and those wait in memory.
 //!
 //! This module knows nothing of surveys: it must not change what is read, only where.
 
@@ -28,7 +29,8 @@ pub(crate) fn workers() -> usize {
 /// each chunk's result to `merge` in order: first the chunk starting at 0, then the next.
 ///
 /// Each worker starts with `start()` (its caches) and keeps it from one chunk to the next. With
-/// one worker, or a single chunk, everything runs on the calling thread.
+/// one worker, or a single chunk, or when no thread can be had, everything runs on the calling
+/// thread.
 pub(crate) fn in_row_order<S, T: Send>(
     len: usize,
     chunk_rows: usize,
@@ -40,21 +42,24 @@ pub(crate) fn in_row_order<S, T: Send>(
     let chunk_rows = chunk_rows.max(1);
     let chunks = len.div_ceil(chunk_rows);
     let range = |chunk: usize| chunk * chunk_rows..((chunk + 1) * chunk_rows).min(len);
-    if workers <= 1 || chunks <= 1 {
+    let alone = |merge: &mut dyn FnMut(T)| {
         let mut state = start();
         for chunk in 0..chunks {
             merge(read(&mut state, range(chunk)));
         }
+    };
+    if workers <= 1 || chunks <= 1 {
+        alone(&mut merge);
         return;
     }
     let next = AtomicUsize::new(0);
     let (start, read, next, range) = (&start, &read, &next, &range);
     std::thread::scope(|scope| {
-        // A worker that gets ahead of the merge waits rather than piling up finished chunks.
         let (done, finished) = mpsc::sync_channel(workers);
+        let mut started = 0;
         for _ in 0..workers.min(chunks) {
             let done = done.clone();
-            scope.spawn(move || {
+            let work = move || {
                 let mut state = start();
                 loop {
                     let chunk = next.fetch_add(1, Ordering::Relaxed);
@@ -64,11 +69,20 @@ pub(crate) fn in_row_order<S, T: Send>(
                         break;
                     }
                 }
-            });
+            };
+            // A thread the system will not give is one worker fewer, not a failed read.
+            match std::thread::Builder::new().spawn_scoped(scope, work) {
+                Ok(_) => started += 1,
+                Err(_) => break,
+            }
+        }
+        drop(done);
+        if started == 0 {
+            alone(&mut merge);
+            return;
         }
         // The receiving loop ends once every worker has ended (a panicking one included:
         // the scope then passes its panic on).
-        drop(done);
         let mut waiting = BTreeMap::new();
         let mut due = 0;
         for (chunk, result) in finished {
